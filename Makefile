@@ -1,0 +1,85 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they stand on.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := .make
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format assets demo lock browser clean
+
+help:
+	@echo "make run   - install everything, migrate, load demo data and serve on 127.0.0.1:$(PORT)"
+	@echo "make test  - install everything and run the whole test suite"
+
+$(STAMP):
+	mkdir -p $(STAMP)
+
+# Python: a virtual environment with the locked dependencies.
+$(STAMP)/python: requirements.lock requirements-dev.lock | $(STAMP)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "careerpath needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+# Front end: GOV.UK Frontend from its npm package, compiled with our settings (council fonts,
+# asset paths under Django's static URL) and copied into a git-ignored static folder.
+$(STAMP)/node: package.json package-lock.json | $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STAMP)/assets: $(STAMP)/node $(wildcard static/scss/*.scss)
+	rm -rf static/vendor static/dist
+	mkdir -p static/vendor/govuk-frontend static/vendor/axe-core static/dist
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk-frontend/
+	cp -R node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk-frontend/assets
+	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
+	npm run --silent build:css
+	touch $@
+
+assets: $(STAMP)/assets
+
+# Browser tests drive the system Chromium; install it from Debian's packages when missing.
+browser:
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP)/python $(STAMP)/assets
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_data
+
+run: demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)/python $(STAMP)/assets browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)/python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)/python
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the lock files from the ranges in pyproject.toml.
+lock:
+	rm -rf $(STAMP)/lockenv
+	$(PYTHON) -m venv $(STAMP)/lockenv
+	$(STAMP)/lockenv/bin/pip install --quiet .
+	$(STAMP)/lockenv/bin/pip uninstall --quiet -y careerpath
+	{ echo "# Exact pins of the runtime dependencies in pyproject.toml. Regenerate with: make lock"; \
+	  $(STAMP)/lockenv/bin/pip freeze; } > requirements.lock
+	$(STAMP)/lockenv/bin/pip install --quiet '.[dev]'
+	$(STAMP)/lockenv/bin/pip uninstall --quiet -y careerpath
+	{ echo "# Exact pins of the development dependencies. Regenerate with: make lock"; \
+	  echo "-r requirements.lock"; \
+	  $(STAMP)/lockenv/bin/pip freeze | grep -v -x -F -f requirements.lock; } > requirements-dev.lock
+	rm -rf $(STAMP)/lockenv
+
+clean:
+	rm -rf $(VENV) node_modules $(STAMP) static/vendor static/dist staticfiles

@@ -1,0 +1,50 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from careerpath import sign_in
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been closed. Ask your organisation's administrator.",
+        "throttled": (
+            "Too many failed attempts to sign in. Wait %(minutes)s minutes, then try again."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("username", field_width=20, autocomplete="username", spellcheck="false"),
+            Field.text("password", field_width=20, autocomplete="current-password"),
+            Button("submit", "Sign in", data_prevent_double_click="true"),
+        )
+        self.helper.label_size = Size.SMALL
+
+    def _address(self):
+        return self.request.META.get("REMOTE_ADDR") if self.request else None
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and sign_in.is_throttled(username=username, address=self._address()):
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": sign_in.minutes_to_wait()},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                sign_in.record_failure(username=username, address=self._address())
+            raise
+        sign_in.clear_failures(username=username)
+        return cleaned

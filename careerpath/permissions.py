@@ -1,0 +1,58 @@
+"""Who may do what, written once. Views, templates and querysets all ask these predicates.
+
+Everything is scoped to the person's own organisation: a role held in one council gives nothing
+in another. Fetchers answer 404 both for what does not exist and for what the person may not see,
+so nobody can probe for other people's records."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from careerpath.models import Notification, Role
+
+STAFF_ROLES = frozenset(Role.values)
+
+
+def roles_of(user):
+    """The roles a person holds in their own organisation, read once per request."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return frozenset()
+    cached = getattr(user, "_careerpath_roles", None)
+    if cached is None:
+        cached = frozenset(
+            user.role_memberships.filter(organisation_id=user.organisation_id).values_list(
+                "role", flat=True
+            )
+        )
+        user._careerpath_roles = cached
+    return cached
+
+
+def has_role(user, *roles):
+    return bool(roles_of(user) & set(roles))
+
+
+def is_staff_member(user):
+    """Signed in, active, and holding at least one role in their organisation."""
+    return user.is_authenticated and user.is_active and bool(roles_of(user))
+
+
+def can_view_notification(user, notification):
+    return user.is_authenticated and notification.recipient_id == user.pk
+
+
+def can_use_admin(user):
+    # Framework editors and organisation admins get a scoped admin with the frameworks work;
+    # until then the admin is for the service's own superusers.
+    return user.is_active and user.is_superuser
+
+
+def require_role(user, *roles):
+    if not has_role(user, *roles):
+        raise PermissionDenied
+
+
+def get_notification_for(user, pk):
+    notification = Notification.objects.filter(pk=pk).first()
+    if notification is None or not can_view_notification(user, notification):
+        raise Http404
+    return notification

@@ -1,0 +1,48 @@
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from careerpath.models import Notification
+from careerpath.services import notification_email_claim, notification_email_release
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification_email(notification_id):
+    """E-mail one notification to its recipient, once however often the task runs."""
+    notification = (
+        Notification.objects.select_related("recipient__organisation")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or not notification.recipient.email:
+        return "nothing to send"
+    if not notification_email_claim(notification_id=notification_id):
+        return "sent already"
+    context = {
+        "notification": notification,
+        "recipient": notification.recipient,
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("careerpath/email/notification_subject.txt", context).strip(),
+        body=render_to_string("careerpath/email/notification.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+    )
+    message.attach_alternative(
+        render_to_string("careerpath/email/notification.html", context), "text/html"
+    )
+    try:
+        message.send()
+    except Exception:
+        notification_email_release(notification_id=notification_id)
+        raise
+    return "sent"

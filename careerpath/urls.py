@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from careerpath import views
+
+careerpath_patterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path(
+        "notifications/mark-all-read/",
+        views.notification_mark_all_read,
+        name="notification-mark-all-read",
+    ),
+]
+
+urlpatterns = [
+    path("", include((careerpath_patterns, "careerpath"))),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "careerpath.views.error_403"
+handler404 = "careerpath.views.error_404"
+handler500 = "careerpath.views.error_500"
