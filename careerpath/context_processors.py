@@ -7,5 +7,5 @@ def site(request):
     organisation = getattr(user, "organisation", None) if user and user.is_authenticated else None
     return {
         "service_name": settings.SERVICE_NAME,
-        "organisation_name": organisation.name if organisation else "careerpath",
+        "organisation_name": organisation.name if organisation else "",
     }

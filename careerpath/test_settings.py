@@ -13,6 +13,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = tempfile.mkdtemp(prefix="careerpath-test-static-")
 # Each test starts with fresh throttling counters; Redis is exercised by the Celery test instead.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tasks run in-process in tests unless a test starts a worker against Redis on purpose.

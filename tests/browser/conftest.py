@@ -1,0 +1,86 @@
+"""Browser tests: Playwright driving the system Chromium, with an axe-core audit of every page."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Chromium from Debian's packages")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_people(transactional_db):
+    from careerpath.demo import demo_data_load
+
+    return {person.username: person for person in demo_data_load()}
+
+
+def audit(page):
+    """Run axe-core's WCAG 2.2 A and AA rules on the page; fail on any violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(result => result.violations)",
+        WCAG_22_AA,
+    )
+    summary = [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "where": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in violations
+    ]
+    assert not summary, f"axe found problems on {page.url}:\n{json.dumps(summary, indent=2)}"
+
+
+def visit(page, path):
+    """Go to a page, check it rendered without a browser error, and audit it."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(path)
+    audit(page)
+    assert not errors, f"JavaScript errors on {path}: {errors}"
+    return response
+
+
+def sign_in(page, username, password=None):
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password or settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
