@@ -12,6 +12,13 @@ class CareerpathAdminSite(admin.AdminSite):
     site_header = "careerpath administration"
     site_title = "careerpath administration"
 
+    def each_context(self, request):
+        context = super().each_context(request)
+        organisation = getattr(request.user, "organisation", None)
+        if organisation is not None:
+            context["site_header"] = f"{organisation.name}: framework editor"
+        return context
+
     def has_permission(self, request):
         return can_use_admin(request.user)
 

@@ -7,6 +7,7 @@ import zlib
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 
 from careerpath.models import (
     ContractType,
@@ -346,6 +347,11 @@ PEOPLE = {
 }
 
 
+# Sent after the demo organisations and people exist, so each app can add its own demo data
+# (frameworks loads the seeds' frameworks) without this shared app importing upwards.
+demo_data_loaded = Signal()
+
+
 def demo_username(slug, key):
     return f"{slug}.{key}"
 
@@ -441,4 +447,5 @@ def demo_data_load(*, password=None):
                     for field in ("line_manager", "practice_supervisor", "team_manager")
                 },
             )
+    demo_data_loaded.send(sender=demo_data_load)
     return people

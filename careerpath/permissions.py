@@ -41,9 +41,9 @@ def can_view_notification(user, notification):
 
 
 def can_use_admin(user):
-    # Framework editors and organisation admins get a scoped admin with the frameworks work;
-    # until then the admin is for the service's own superusers.
-    return user.is_active and user.is_superuser
+    """The admin is the framework editor's tool (scoped to their council's drafts) and the
+    service administrators'."""
+    return user.is_active and (user.is_superuser or has_role(user, Role.FRAMEWORK_EDITOR))
 
 
 def require_role(user, *roles):

@@ -20,6 +20,7 @@ careerpath_patterns = [
 
 urlpatterns = [
     path("", include((careerpath_patterns, "careerpath"))),
+    path("frameworks/", include("frameworks.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -26,10 +26,18 @@ PERSONAS = {
 }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo councils, people and frameworks, loaded once for the whole run. Each test runs
+    in a transaction that is rolled back, so what a test changes is gone for the next."""
+    with django_db_blocker.unblock():
+        demo_data_load()
+
+
 @pytest.fixture
 def demo_people(db):
     """Every demo person, by username."""
-    return {person.username: person for person in demo_data_load()}
+    return {person.username: person for person in User.objects.exclude(organisation=None)}
 
 
 @pytest.fixture

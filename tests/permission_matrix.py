@@ -4,8 +4,9 @@ Every URL pattern must have an entry here; a pattern without one fails the matri
 can be added without saying who may see it. Entries name a URL by "namespace:name"; a namespace
 wildcard ("admin:*") covers a whole included app whose access is checked in one place.
 
-PUBLIC: anyone, signed in or not. SIGNED_IN: anyone with a role in their organisation.
-SUPERUSER: the service's own administrators. Otherwise: the set of roles that may reach it.
+PUBLIC: anyone, signed in or not. SIGNED_IN: anyone signed in. STAFF: anyone with a role in
+their organisation. Otherwise: the set of roles that may reach it (SUPERUSER among them for the
+service's own administrators).
 `own` builds an object belonging to a given person and returns the URL's arguments for it: each
 persona is tried with their own object and with someone else's, which answers 404, never 403.
 """
@@ -14,16 +15,18 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from careerpath.models import Notification
+from careerpath.models import Notification, Organisation
+from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
+STAFF = "staff"
 SUPERUSER = "superuser"
 
 
 @dataclass(frozen=True)
 class Access:
-    who: object  # PUBLIC, SIGNED_IN, SUPERUSER or a frozenset of roles
+    who: object  # PUBLIC, SIGNED_IN, STAFF or a frozenset of roles (and SUPERUSER)
     method: str = "get"
     # For a URL about one object: function(owner) making such an object, returning URL kwargs.
     own: object = None
@@ -40,6 +43,46 @@ def _own_notification(owner):
     return {"pk": notification.pk}
 
 
+def _own_framework(owner):
+    # The service's own administrators belong to no council: give them Medway's.
+    organisation = owner.organisation or Organisation.objects.get(slug="medway")
+    return Framework.objects.filter(
+        organisation=organisation, status=FrameworkStatus.PUBLISHED, routes__isnull=False
+    ).first()
+
+
+def _framework(owner):
+    return {"pk": _own_framework(owner).pk}
+
+
+def _role(owner):
+    return {"pk": _own_framework(owner).roles.first().pk}
+
+
+def _route(owner):
+    return {"pk": _own_framework(owner).routes.first().pk}
+
+
+def _level(owner):
+    return {"level_pk": _own_framework(owner).routes.first().to_level_id}
+
+
+def _own_plan(owner):
+    level = _own_framework(owner).routes.first().to_level
+    return DevelopmentPlan.objects.create(person=owner, target_level=level)
+
+
+def _plan(owner):
+    return {"pk": _own_plan(owner).pk}
+
+
+def _plan_update(owner):
+    plan = _own_plan(owner)
+    return {"level_pk": plan.target_level_id, "plan_pk": plan.pk}
+
+
+EDITORS = frozenset({"framework_editor"})
+
 MATRIX = {
     "careerpath:login": Access(PUBLIC, ok_status_signed_in=302),
     "careerpath:accessibility": Access(PUBLIC),
@@ -48,9 +91,26 @@ MATRIX = {
     "careerpath:notification-list": Access(SIGNED_IN),
     "careerpath:notification-open": Access(SIGNED_IN, own=_own_notification),
     "careerpath:notification-mark-all-read": Access(SIGNED_IN, method="post", ok_status=302),
+    "frameworks:framework-list": Access(STAFF),
+    "frameworks:criteria-search": Access(STAFF),
+    "frameworks:self-assessment-start": Access(STAFF),
+    "frameworks:standard-set-detail": Access(
+        STAFF, samples=(("frameworks:standard-set-detail", {"code": "kss_child_family"}),)
+    ),
+    "frameworks:framework-detail": Access(STAFF, own=_framework),
+    "frameworks:level-compare": Access(STAFF, own=_framework),
+    "frameworks:role-detail": Access(STAFF, own=_role),
+    "frameworks:route-detail": Access(STAFF, own=_route),
+    "frameworks:self-assessment": Access(STAFF, own=_level),
+    "frameworks:self-assessment-update": Access(STAFF, own=_plan_update),
+    "frameworks:plan-detail": Access(STAFF, own=_plan),
+    "frameworks:framework-changes": Access(EDITORS, own=_framework),
+    "frameworks:framework-publish": Access(EDITORS, method="post", own=_framework, ok_status=302),
+    "frameworks:framework-retire": Access(EDITORS, method="post", own=_framework, ok_status=302),
+    "frameworks:framework-copy": Access(EDITORS, method="post", own=_framework, ok_status=302),
     "admin:*": Access(
-        SUPERUSER,
-        samples=(("admin:index", {}), ("admin:careerpath_user_changelist", {})),
+        frozenset({"framework_editor", SUPERUSER}),
+        samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),
     ),
 }
 
@@ -88,10 +148,10 @@ def may_reach(access, persona_name, user):
         return True
     if user is None:
         return False
-    if access.who == SUPERUSER:
-        return user.is_superuser
     from careerpath.permissions import has_role, is_staff_member
 
     if access.who == SIGNED_IN:
-        return is_staff_member(user) or user.is_superuser
-    return has_role(user, *access.who)
+        return True
+    if access.who == STAFF:
+        return is_staff_member(user)
+    return (SUPERUSER in access.who and user.is_superuser) or has_role(user, *access.who)

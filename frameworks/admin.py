@@ -1,0 +1,187 @@
+"""The framework editor: framework editors change drafts of their own council's frameworks here.
+Published and retired versions are read-only; a new version starts with "Copy to a new draft"."""
+
+from django.contrib import admin
+
+from careerpath.permissions import has_role
+from frameworks.models import (
+    Criterion,
+    Framework,
+    FrameworkStatus,
+    Level,
+    ProgressionRoute,
+    Role,
+    Rule,
+    Standard,
+    StandardSet,
+)
+
+
+def _framework_of(obj):
+    for path in ("framework", "role.framework", "level.role.framework"):
+        target = obj
+        for name in path.split("."):
+            target = getattr(target, name, None)
+        if isinstance(target, Framework):
+            return target
+    return obj if isinstance(obj, Framework) else None
+
+
+class EditorScopedAdmin(admin.ModelAdmin):
+    """Superusers see everything; framework editors see their own council's frameworks and
+    change only drafts."""
+
+    organisation_path = "organisation"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.organisation_path: request.user.organisation_id})
+
+    def _editor(self, request):
+        return request.user.is_superuser or has_role(request.user, "framework_editor")
+
+    def has_module_permission(self, request):
+        return self._editor(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._editor(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editor(request) and (obj is None or self._draft(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor(request) and (obj is None or self._draft(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editor(request) and (obj is None or self._draft(obj))
+
+    @staticmethod
+    def _draft(obj):
+        framework = _framework_of(obj)
+        return framework is None or framework.status == FrameworkStatus.DRAFT
+
+
+class ScopedInline(admin.StackedInline):
+    extra = 0
+
+    def _draft(self, obj):
+        return obj is None or EditorScopedAdmin._draft(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj)
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+class RoleInline(ScopedInline):
+    model = Role
+    fields = ["code", "title", "order", "pay_range", "grade", "pay_point"]
+    show_change_link = True
+
+
+class RouteInline(ScopedInline):
+    model = ProgressionRoute
+    fk_name = "framework"
+    fields = ["code", "title", "kind", "from_level", "to_level", "order"]
+    show_change_link = True
+
+
+@admin.register(Framework)
+class FrameworkAdmin(EditorScopedAdmin):
+    list_display = ["title", "version", "version_label", "status", "organisation"]
+    list_filter = ["status", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["title", "profession"]
+    readonly_fields = ["status", "published_at", "retired_at", "copied_from", "version"]
+    inlines = [RoleInline, RouteInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("organisation")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.organisation = request.user.organisation
+        super().save_model(request, obj, form, change)
+
+
+class LevelInline(ScopedInline):
+    model = Level
+    fields = ["code", "name", "order", "cumulative", "summary"]
+    show_change_link = True
+
+
+@admin.register(Role)
+class RoleAdmin(EditorScopedAdmin):
+    organisation_path = "framework__organisation"
+    list_display = ["title", "code", "framework"]
+    list_select_related = ["framework"]
+    inlines = [LevelInline]
+
+
+class CriterionInline(ScopedInline):
+    model = Criterion
+    fields = ["category", "order", "text", "evidence_guidance", "standards"]
+    filter_horizontal = ["standards"]
+    show_change_link = True
+
+
+@admin.register(Level)
+class LevelAdmin(EditorScopedAdmin):
+    organisation_path = "role__framework__organisation"
+    list_display = ["code", "name", "role"]
+    list_select_related = ["role"]
+    inlines = [CriterionInline]
+
+
+class RuleInline(ScopedInline):
+    model = Rule
+    fields = ["type", "parameters", "order"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(EditorScopedAdmin):
+    organisation_path = "level__role__framework__organisation"
+    list_display = ["__str__", "category", "level"]
+    list_filter = ["category"]
+    list_select_related = ["level"]
+    search_fields = ["text"]
+    filter_horizontal = ["standards"]
+    inlines = [RuleInline]
+
+
+class RouteRuleInline(ScopedInline):
+    model = Rule
+    fields = ["scope", "type", "parameters", "order"]
+
+
+@admin.register(ProgressionRoute)
+class ProgressionRouteAdmin(EditorScopedAdmin):
+    organisation_path = "framework__organisation"
+    list_display = ["title", "code", "kind", "framework"]
+    list_select_related = ["framework"]
+    inlines = [RouteRuleInline]
+
+
+class StandardInline(admin.StackedInline):
+    model = Standard
+    extra = 0
+
+
+@admin.register(StandardSet)
+class StandardSetAdmin(admin.ModelAdmin):
+    """National standards are shared by every council: only the service's administrators change
+    them."""
+
+    inlines = [StandardInline]

@@ -1,0 +1,113 @@
+from django import forms
+
+# The ways to develop that the seeds name (Medway's frameworks, "How the Framework is organised").
+DEVELOPMENT_ROUTES = [
+    ("on_the_job", "On the job learning", "Learning by doing."),
+    ("learning_from_others", "Learning from others",
+     "Through observing and interacting with other people or groups."),
+    ("formal_learning", "Formal learning", "Classroom based."),
+    ("stepping_up", "Stepping up",
+     "Covering an employee's annual or sick leave to gain relevant experience and development "
+     "(unpaid)."),
+    ("acting_up", "Acting up",
+     "Covering the duties of a higher-graded post on a longer-term basis (paid)."),
+    ("secondment", "Secondment",
+     "A temporary transfer to another section or department, usually within the council but "
+     "possibly an external organisation."),
+]  # fmt: skip
+DEVELOPMENT_ROUTE_NAMES = {code: name for code, name, _ in DEVELOPMENT_ROUTES}
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, level):
+        name = f" ({level.name})" if level.name else ""
+        return f"{level.role.title}: {level.code}{name}"
+
+
+class TargetLevelForm(forms.Form):
+    target_level = LevelChoiceField(
+        queryset=None,
+        label="Which role and level are you thinking about?",
+        empty_label="Choose a role and level",
+        error_messages={"required": "Choose the role and level you are thinking about",
+                        "invalid_choice": "Choose a role and level from the list"},
+    )  # fmt: skip
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_level"].queryset = levels
+
+
+class CompareForm(forms.Form):
+    """Two levels of one framework to compare."""
+
+    from_level = LevelChoiceField(
+        queryset=None, label="From", empty_label="Choose a level",
+        error_messages={"required": "Choose the level to compare from",
+                        "invalid_choice": "Choose a level of this framework to compare from"},
+    )  # fmt: skip
+    to_level = LevelChoiceField(
+        queryset=None, label="To", empty_label="Choose a level",
+        error_messages={"required": "Choose the level to compare to",
+                        "invalid_choice": "Choose a level of this framework to compare to"},
+    )  # fmt: skip
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_level"].queryset = levels
+        self.fields["to_level"].queryset = levels
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from_level") and cleaned.get("from_level") == cleaned.get("to_level"):
+            self.add_error("to_level", "Choose a different level to compare to")
+        return cleaned
+
+
+class SelfAssessmentForm(forms.Form):
+    """For each criterion of the target level: do you have it, and if not, how will you get it."""
+
+    def __init__(self, *args, criteria, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        have = set(plan.have.values_list("pk", flat=True)) if plan else set()
+        actions = plan.actions if plan else {}
+        route_choices = [("", "Not decided yet")] + [
+            (code, name) for code, name, _ in DEVELOPMENT_ROUTES
+        ]
+        for criterion in self.criteria:
+            action = actions.get(str(criterion.pk), {})
+            self.fields[f"have_{criterion.pk}"] = forms.BooleanField(
+                required=False, label="I already have this", initial=criterion.pk in have
+            )
+            self.fields[f"route_{criterion.pk}"] = forms.ChoiceField(
+                required=False, choices=route_choices, label="How I will develop this",
+                initial=action.get("route", ""),
+            )  # fmt: skip
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(
+                required=False, max_length=1000, label="Notes (optional)",
+                initial=action.get("note", ""),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+                error_messages={"max_length": "Notes must be 1000 characters or fewer"},
+            )  # fmt: skip
+
+    def rows(self):
+        for criterion in self.criteria:
+            yield (
+                criterion,
+                self[f"have_{criterion.pk}"],
+                self[f"route_{criterion.pk}"],
+                self[f"note_{criterion.pk}"],
+            )
+
+    def have(self):
+        return [c for c in self.criteria if self.cleaned_data.get(f"have_{c.pk}")]
+
+    def actions(self):
+        actions = {}
+        for criterion in self.criteria:
+            route = self.cleaned_data.get(f"route_{criterion.pk}") or ""
+            note = (self.cleaned_data.get(f"note_{criterion.pk}") or "").strip()
+            if route or note:
+                actions[str(criterion.pk)] = {"route": route, "note": note}
+        return actions

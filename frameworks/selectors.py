@@ -1,0 +1,183 @@
+"""Reads for the framework pages. Each page's queries are fixed here, whatever the data size."""
+
+from collections import OrderedDict
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from frameworks.models import (
+    Category,
+    Criterion,
+    DevelopmentPlan,
+    Framework,
+    FrameworkStatus,
+    Level,
+    ProgressionRoute,
+    Role,
+    Rule,
+    StandardSet,
+)
+from frameworks.permissions import can_view_framework, frameworks_visible_to, require_staff
+
+
+def catalogue_for(*, user):
+    """Published frameworks grouped by profession, each with its roles and levels."""
+    frameworks = (
+        frameworks_visible_to(user)
+        .filter(status=FrameworkStatus.PUBLISHED)
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.prefetch_related("levels")))
+        .order_by("profession", "title")
+    )
+    grouped = OrderedDict()
+    for framework in frameworks:
+        grouped.setdefault(framework.profession, []).append(framework)
+    return grouped
+
+
+def drafts_and_retired_for(*, user):
+    return frameworks_visible_to(user).exclude(status=FrameworkStatus.PUBLISHED)
+
+
+def framework_detail(*, framework):
+    roles = framework.roles.prefetch_related("levels")
+    routes = framework.routes.select_related("from_level__role", "to_level__role")
+    versions = Framework.objects.filter(
+        organisation_id=framework.organisation_id, slug=framework.slug
+    ).order_by("-version")
+    return {"roles": roles, "routes": routes, "versions": versions}
+
+
+def _criteria_prefetch():
+    return Prefetch(
+        "criteria",
+        queryset=Criterion.objects.prefetch_related(
+            Prefetch("rules", queryset=Rule.objects.order_by("order", "pk")),
+            "standards__standard_set",
+        ),
+    )
+
+
+def get_role_for(user, pk):
+    """A role with its levels, criteria and rules, in a fixed number of queries."""
+    require_staff(user)
+    role = (
+        Role.objects.select_related("framework__organisation")
+        .prefetch_related(Prefetch("levels", queryset=Level.objects.prefetch_related(
+            _criteria_prefetch())))
+        .filter(pk=pk)
+        .first()
+    )  # fmt: skip
+    if role is None or not can_view_framework(user, role.framework):
+        raise Http404
+    return role
+
+
+def get_level_for(user, pk):
+    require_staff(user)
+    level = (
+        Level.objects.select_related("role__framework__organisation")
+        .prefetch_related(_criteria_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+    if level is None or not can_view_framework(user, level.role.framework):
+        raise Http404
+    return level
+
+
+def get_route_for(user, pk):
+    require_staff(user)
+    route = (
+        ProgressionRoute.objects.select_related(
+            "framework__organisation", "from_level__role", "to_level__role"
+        )
+        .prefetch_related("rules")
+        .filter(pk=pk)
+        .first()
+    )
+    if route is None or not can_view_framework(user, route.framework):
+        raise Http404
+    return route
+
+
+def criteria_by_category(levels):
+    """Rows of (category label, [criteria at each level]) for the side-by-side grid, in the
+    seeds' order of categories, leaving out categories no level uses."""
+    rows = []
+    for category in Category:
+        cells = [
+            [criterion for criterion in level.criteria.all() if criterion.category == category]
+            for level in levels
+        ]
+        if any(cells):
+            rows.append((category.label, cells))
+    return rows
+
+
+def routes_between(*, from_level, to_level):
+    return ProgressionRoute.objects.filter(
+        from_level=from_level, to_level=to_level
+    ).prefetch_related("rules")
+
+
+def levels_of_framework(*, framework):
+    return (
+        Level.objects.filter(role__framework=framework)
+        .select_related("role")
+        .order_by("role__order", "order")
+    )
+
+
+def search_criteria(*, user, query, limit=100):
+    """Criteria in the person's published frameworks whose text or evidence guidance mentions
+    every word of the query."""
+    words = [word for word in query.split() if word][:8]
+    if not words:
+        return Criterion.objects.none(), 0
+    condition = Q()
+    for word in words:
+        condition &= Q(text__icontains=word) | Q(evidence_guidance__icontains=word)
+    frameworks = frameworks_visible_to(user).filter(status=FrameworkStatus.PUBLISHED)
+    criteria = (
+        Criterion.objects.filter(condition, level__role__framework__in=frameworks)
+        .select_related("level__role__framework")
+        .order_by("level__role__framework__title", "level__role__order", "level__order", "order")
+    )
+    return criteria[:limit], criteria.count()
+
+
+def standard_set_with_standards(*, code):
+    standard_set = StandardSet.objects.prefetch_related("standards").filter(code=code).first()
+    if standard_set is None:
+        raise Http404
+    return standard_set
+
+
+def target_levels_for(*, user):
+    """Every level of every published framework the person can see, for the self-assessment."""
+    frameworks = frameworks_visible_to(user).filter(status=FrameworkStatus.PUBLISHED)
+    return (
+        Level.objects.filter(role__framework__in=frameworks)
+        .select_related("role__framework")
+        .order_by("role__framework__title", "role__order", "order")
+    )
+
+
+def development_plans_for(*, user):
+    return DevelopmentPlan.objects.filter(person=user).select_related(
+        "target_level__role__framework"
+    )
+
+
+def criteria_for_target(*, level):
+    """What a person needs for a level: its own criteria, and for a cumulative level ("in
+    addition to level A") the criteria of the levels before it too."""
+    levels = [level.pk]
+    if level.cumulative:
+        levels = Level.objects.filter(role_id=level.role_id, order__lte=level.order).values("pk")
+    return (
+        Criterion.objects.filter(level__in=levels)
+        .select_related("level")
+        .prefetch_related(Prefetch("rules", queryset=Rule.objects.order_by("order", "pk")))
+        .order_by("level__order", "order")
+    )

@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from frameworks import selectors, services
+from frameworks.diff import framework_changes
+from frameworks.forms import DEVELOPMENT_ROUTES, CompareForm, SelfAssessmentForm, TargetLevelForm
+from frameworks.permissions import (
+    can_manage_framework_versions,
+    get_development_plan_for,
+    get_framework_for,
+    is_framework_editor,
+    require_staff,
+)
+
+
+def catalogue(request):
+    require_staff(request.user)
+    editor = is_framework_editor(request.user)
+    return render(request, "frameworks/framework_list.html", {
+        "professions": selectors.catalogue_for(user=request.user),
+        "other_versions": selectors.drafts_and_retired_for(user=request.user) if editor else [],
+    })  # fmt: skip
+
+
+def framework_detail(request, pk):
+    framework = get_framework_for(request.user, pk)
+    context = selectors.framework_detail(framework=framework)
+    context["framework"] = framework
+    context["can_manage"] = can_manage_framework_versions(request.user, framework)
+    return render(request, "frameworks/framework_detail.html", context)
+
+
+def role_detail(request, pk):
+    role = selectors.get_role_for(request.user, pk)
+    levels = list(role.levels.all())
+    return render(request, "frameworks/role_detail.html", {
+        "role": role, "framework": role.framework, "levels": levels,
+        "rows": selectors.criteria_by_category(levels),
+    })  # fmt: skip
+
+
+def level_compare(request, pk):
+    framework = get_framework_for(request.user, pk)
+    levels = selectors.levels_of_framework(framework=framework)
+    form = CompareForm(request.GET or None, levels=levels)
+    context = {"framework": framework, "form": form}
+    if form.is_valid():
+        pair = [
+            selectors.get_level_for(request.user, form.cleaned_data[end].pk)
+            for end in ("from_level", "to_level")
+        ]
+        context.update(
+            levels=pair,
+            rows=selectors.criteria_by_category(pair),
+            routes=selectors.routes_between(from_level=pair[0], to_level=pair[1]),
+        )
+    return render(request, "frameworks/level_compare.html", context)
+
+
+def route_detail(request, pk):
+    route = selectors.get_route_for(request.user, pk)
+    return render(request, "frameworks/route_detail.html", {"route": route})
+
+
+def criteria_search(request):
+    require_staff(request.user)
+    query = request.GET.get("q", "").strip()[:200]
+    criteria, total = selectors.search_criteria(user=request.user, query=query)
+    return render(request, "frameworks/criteria_search.html", {
+        "query": query, "criteria": criteria, "total": total,
+    })  # fmt: skip
+
+
+def standard_set_detail(request, code):
+    require_staff(request.user)
+    standard_set = selectors.standard_set_with_standards(code=code)
+    return render(request, "frameworks/standard_set_detail.html", {"standard_set": standard_set})
+
+
+def self_assessment_start(request):
+    require_staff(request.user)
+    form = TargetLevelForm(request.GET or None, levels=selectors.target_levels_for(
+        user=request.user))  # fmt: skip
+    if form.is_valid():
+        return redirect("frameworks:self-assessment", level_pk=form.cleaned_data["target_level"].pk)
+    return render(request, "frameworks/self_assessment_start.html", {
+        "form": form, "plans": selectors.development_plans_for(user=request.user),
+    })  # fmt: skip
+
+
+def self_assessment(request, level_pk, plan_pk=None):
+    require_staff(request.user)
+    plan = get_development_plan_for(request.user, plan_pk) if plan_pk else None
+    level = selectors.get_level_for(request.user, level_pk)
+    if plan is not None and plan.target_level_id != level.pk:
+        raise Http404
+    criteria = selectors.criteria_for_target(level=level)
+    form = SelfAssessmentForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, plan=plan
+    )
+    if form.is_valid():
+        plan = services.development_plan_save(
+            person=request.user, target_level=level, have=form.have(),
+            actions=form.actions(), plan=plan,
+        )  # fmt: skip
+        messages.success(request, "Your development plan is saved")
+        return redirect("frameworks:plan-detail", pk=plan.pk)
+    return render(request, "frameworks/self_assessment.html", {
+        "level": level, "form": form, "plan": plan, "development_routes": DEVELOPMENT_ROUTES,
+    })  # fmt: skip
+
+
+def plan_detail(request, pk):
+    plan = get_development_plan_for(request.user, pk)
+    level = selectors.get_level_for(request.user, plan.target_level_id)
+    criteria = list(selectors.criteria_for_target(level=level))
+    have = set(plan.have.values_list("pk", flat=True))
+    names = dict((code, name) for code, name, _ in DEVELOPMENT_ROUTES)
+    gaps = [
+        (criterion, names.get(plan.actions.get(str(criterion.pk), {}).get("route")),
+         plan.actions.get(str(criterion.pk), {}).get("note", ""))
+        for criterion in criteria if criterion.pk not in have
+    ]  # fmt: skip
+    return render(request, "frameworks/plan_detail.html", {
+        "plan": plan, "level": level, "gaps": gaps,
+        "strengths": [criterion for criterion in criteria if criterion.pk in have],
+        "development_routes": DEVELOPMENT_ROUTES,
+    })  # fmt: skip
+
+
+def _version_action(request, pk, action, done_message):
+    framework = get_framework_for(request.user, pk, manage=True)
+    try:
+        result = action(framework=framework, actor=request.user)
+    except services.FrameworkError as error:
+        messages.error(request, str(error))
+        return redirect("frameworks:framework-detail", pk=framework.pk)
+    messages.success(request, done_message.format(framework=result))
+    return redirect("frameworks:framework-detail", pk=result.pk)
+
+
+@require_POST
+def framework_publish(request, pk):
+    return _version_action(request, pk, services.framework_publish, "{framework} is published")
+
+
+@require_POST
+def framework_retire(request, pk):
+    return _version_action(request, pk, services.framework_retire, "{framework} is retired")
+
+
+@require_POST
+def framework_copy(request, pk):
+    return _version_action(
+        request, pk, services.framework_copy_to_draft,
+        "{framework} is a new draft: edit it in the framework editor, then publish it",
+    )  # fmt: skip
+
+
+def framework_compare_versions(request, pk):
+    framework = get_framework_for(request.user, pk, manage=True)
+    versions = selectors.framework_detail(framework=framework)["versions"].exclude(pk=pk)
+    against = versions.filter(pk=request.GET.get("against") or 0).first() or (
+        versions.filter(version__lt=framework.version).first()
+    )
+    changes = framework_changes(old=against, new=framework) if against else None
+    return render(request, "frameworks/framework_changes.html", {
+        "framework": framework, "against": against, "versions": versions, "changes": changes,
+    })  # fmt: skip
