@@ -133,7 +133,6 @@ class RoleAdmin(EditorScopedAdmin):
 class CriterionInline(ScopedInline):
     model = Criterion
     fields = ["category", "order", "text", "evidence_guidance", "standards"]
-    filter_horizontal = ["standards"]
     show_change_link = True
 
 
@@ -157,7 +156,6 @@ class CriterionAdmin(EditorScopedAdmin):
     list_filter = ["category"]
     list_select_related = ["level"]
     search_fields = ["text"]
-    filter_horizontal = ["standards"]
     inlines = [RuleInline]
 
 

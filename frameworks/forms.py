@@ -1,3 +1,4 @@
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 # The ways to develop that the seeds name (Medway's frameworks, "How the Framework is organised").
@@ -18,6 +19,13 @@ DEVELOPMENT_ROUTES = [
 DEVELOPMENT_ROUTE_NAMES = {code: name for code, name, _ in DEVELOPMENT_ROUTES}
 
 
+def _helper():
+    """Forms here are laid out by their templates; the helper turns on the error summary."""
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
 class LevelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, level):
         name = f" ({level.name})" if level.name else ""
@@ -36,6 +44,7 @@ class TargetLevelForm(forms.Form):
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_level"].queryset = levels
+        self.helper = _helper()
 
 
 class CompareForm(forms.Form):
@@ -56,6 +65,7 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from_level"].queryset = levels
         self.fields["to_level"].queryset = levels
+        self.helper = _helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +79,7 @@ class SelfAssessmentForm(forms.Form):
 
     def __init__(self, *args, criteria, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = _helper()
         self.criteria = list(criteria)
         have = set(plan.have.values_list("pk", flat=True)) if plan else set()
         actions = plan.actions if plan else {}

@@ -153,7 +153,7 @@ def _day(day):
     return f"{day.day} {day:%B %Y}"
 
 
-def _join(words, conjunction="and"):
+def join_words(words, conjunction="and"):
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
@@ -165,11 +165,11 @@ def _number(n):
     return names[n] if 0 <= n < len(names) else str(n)
 
 
-def _kinds_name(kinds, n=2):
+def kinds_name(kinds, n=2):
     """'case examples', 'training certificates or learning events', 'pieces of evidence'."""
     if not kinds:
         return "piece of evidence" if n == 1 else "pieces of evidence"
-    return _join((KIND_NAMES[kind][0 if n == 1 else 1] for kind in kinds), "or")
+    return join_words((KIND_NAMES[kind][0 if n == 1 else 1] for kind in kinds), "or")
 
 
 def _tally(have, need, one, several):
@@ -189,7 +189,7 @@ def _result(rule, met, reason, have=None, need=None):
 def _min_evidence(rule, facts, on):
     kinds, need = rule.get("kinds"), rule["count"]
     have = sum(1 for item in facts.evidence if not kinds or item.kind in kinds)
-    reason = _tally(have, need, _kinds_name(kinds, 1), _kinds_name(kinds))
+    reason = _tally(have, need, kinds_name(kinds, 1), kinds_name(kinds))
     return _result(rule, have >= need, reason, have, need)
 
 
@@ -228,7 +228,7 @@ def _permanent_contract(rule, facts, on):
 
 def _no_formal_procedures(rule, facts, on):
     who = ROLE_NAMES[rule["declared_by"]]
-    procedures = f"{_join((PROCEDURE_NAMES[p] for p in rule['procedures']), 'or')} procedures"
+    procedures = f"{join_words((PROCEDURE_NAMES[p] for p in rule['procedures']), 'or')} procedures"
     declared = facts.declarations.get("no_formal_procedures")
     if declared is None:
         reason = f"Waiting for {who} to declare whether you are subject to {procedures}"
@@ -276,7 +276,7 @@ def _windows_phrase(windows, on=None):
         if on is not None:
             part += f" (on or after {_day(add_months(on, -months))})"
         parts.append(part)
-    return _join(parts)
+    return join_words(parts)
 
 
 def _recency(rule, facts, on):
@@ -284,7 +284,7 @@ def _recency(rule, facts, on):
     dates = [item.dated for item in facts.evidence if item.kind == kind]
     filled, unfilled = recency_assignment(dates, windows, on)
     have, need = len(filled), len(windows)
-    reason = f"{have} of {need} {_kinds_name([kind], need)} in time"
+    reason = f"{have} of {need} {kinds_name([kind], need)} in time"
     if unfilled:
         reason += f"; still needed: {_windows_phrase(unfilled, on)}"
     else:
@@ -315,9 +315,9 @@ def _attestation(rule, facts, on):
     missing = [role for role in roles if role not in facts.attested_by]
     have, need = len(roles) - len(missing), len(roles)
     if missing:
-        reason = f"Waiting for verification by {_join(ROLE_NAMES[role] for role in missing)}"
+        reason = f"Waiting for verification by {join_words(ROLE_NAMES[role] for role in missing)}"
         return _result(rule, False, reason, have, need)
-    reason = f"Verified by {_join(ROLE_NAMES[role] for role in roles)}"
+    reason = f"Verified by {join_words(ROLE_NAMES[role] for role in roles)}"
     return _result(rule, True, reason, have, need)
 
 

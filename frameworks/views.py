@@ -47,10 +47,9 @@ def level_compare(request, pk):
     form = CompareForm(request.GET or None, levels=levels)
     context = {"framework": framework, "form": form}
     if form.is_valid():
-        pair = [
-            selectors.get_level_for(request.user, form.cleaned_data[end].pk)
-            for end in ("from_level", "to_level")
-        ]
+        pair = selectors.get_levels_for(
+            request.user, [form.cleaned_data["from_level"].pk, form.cleaned_data["to_level"].pk]
+        )
         context.update(
             levels=pair,
             rows=selectors.criteria_by_category(pair),

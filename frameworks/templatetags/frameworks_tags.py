@@ -1,6 +1,7 @@
 from django import template
 
-from frameworks.rule_text import ROLE_NAMES, and_list, describe_rule
+from frameworks.rule_text import describe_rule
+from frameworks.rules import ROLE_NAMES, join_words
 
 register = template.Library()
 
@@ -13,5 +14,5 @@ def rule_text(rule):
 
 @register.filter
 def role_list(roles):
-    """["practice_supervisor", "team_manager"] -> "the practice supervisor and the team manager"."""
-    return and_list(ROLE_NAMES.get(role, role.replace("_", " ")) for role in roles or [])
+    """["practice_supervisor", "hr"] -> "your practice supervisor and HR"."""
+    return join_words(ROLE_NAMES.get(role, role.replace("_", " ")) for role in roles or [])

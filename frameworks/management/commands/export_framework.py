@@ -10,15 +10,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("organisation_slug")
         parser.add_argument("framework_slug")
-        parser.add_argument("--version", type=int, help="Defaults to the latest version.")
+        parser.add_argument(
+            "--framework-version",
+            type=int,
+            dest="framework_version",
+            help="Defaults to the latest version.",
+        )
         parser.add_argument("--output", help="A file to write instead of standard output.")
 
-    def handle(self, *args, organisation_slug, framework_slug, version=None, output=None, **_):
+    def handle(
+        self, *args, organisation_slug, framework_slug, framework_version=None, output=None, **_
+    ):
         frameworks = Framework.objects.filter(
             organisation__slug=organisation_slug, slug=framework_slug
         ).order_by("-version")
-        if version is not None:
-            frameworks = frameworks.filter(version=version)
+        if framework_version is not None:
+            frameworks = frameworks.filter(version=framework_version)
         framework = frameworks.first()
         if framework is None:
             raise CommandError("No such framework version.")

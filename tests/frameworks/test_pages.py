@@ -1,0 +1,193 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from frameworks.models import Criterion, DevelopmentPlan, Framework, Level, Role, Rule
+
+
+def medway(slug):
+    return Framework.objects.get(organisation__slug="medway", slug=slug, version=1)
+
+
+@pytest.fixture
+def worker_client(client, demo_people):
+    client.force_login(demo_people["medway.worker"])
+    return client
+
+
+def test_the_catalogue_shows_only_the_persons_own_council(worker_client):
+    html = worker_client.get(reverse("frameworks:framework-list")).content.decode()
+    assert "Specialist Assessment Team Career Progression Framework" in html
+    assert "Family Worker" in html
+    assert "Level 1 Social Worker" not in html  # Lincolnshire's
+    assert "Range 3" in html  # pay ranges
+
+
+def test_drafts_are_for_framework_editors_only(client, demo_people):
+    draft = medway("family-worker")
+    Framework.objects.filter(pk=draft.pk).update(status="draft")
+    client.force_login(demo_people["medway.worker"])
+    assert client.get(reverse("frameworks:framework-detail", args=[draft.pk])).status_code == 404
+    client.force_login(demo_people["medway.framework-editor"])
+    response = client.get(reverse("frameworks:framework-detail", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "Publish this version" in response.content.decode()
+
+
+def test_the_role_page_shows_levels_side_by_side_and_what_is_judged_by_people(worker_client):
+    role = Role.objects.get(framework=medway("asc-social-workers"), code="SW2")
+    html = worker_client.get(reverse("frameworks:role-detail", args=[role.pk])).content.decode()
+    for code in ("SW2A", "SW2B", "SW2C"):
+        assert code in html
+    assert "At least 24 months at the current level" in html
+    assert "Judged by people" in html
+
+
+def test_search_finds_criteria_across_the_councils_frameworks_only(worker_client):
+    response = worker_client.get(reverse("frameworks:criteria-search"), {"q": "signs of safety"})
+    html = response.content.decode()
+    assert "Specialist Assessment Team" in html
+    assert "criteria found" in html or "criterion found" in html
+    response = worker_client.get(reverse("frameworks:criteria-search"), {"q": "Qualified for 30"})
+    assert "0 criteria found" in response.content.decode()  # Dudley's criterion is not Medway's
+
+
+def test_comparing_two_levels(worker_client):
+    framework = medway("asc-social-workers")
+    sw2c = Level.objects.get(role__framework=framework, code="SW2C")
+    sw3a = Level.objects.get(role__framework=framework, code="SW3A")
+    url = reverse("frameworks:level-compare", args=[framework.pk])
+    html = worker_client.get(url, {"from_level": sw2c.pk, "to_level": sw3a.pk}).content.decode()
+    assert "SW2C compared with SW3A" in html
+    assert "Social Worker SW2C to Senior Social Worker SW3A" in html  # the route between them
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({}, "Choose the level to compare from"),
+        ({"from_level": "x", "to_level": "y"}, "Choose a level of this framework to compare from"),
+        ("same", "Choose a different level to compare to"),
+        ("other framework", "Choose a level of this framework to compare to"),
+    ],
+)
+def test_comparing_with_bad_input_says_what_to_fix(worker_client, params, message):
+    framework = medway("asc-social-workers")
+    level = Level.objects.filter(role__framework=framework).first()
+    if params == "same":
+        params = {"from_level": level.pk, "to_level": level.pk}
+    elif params == "other framework":
+        elsewhere = Level.objects.exclude(role__framework=framework).first()
+        params = {"from_level": level.pk, "to_level": elsewhere.pk}
+    response = worker_client.get(
+        reverse("frameworks:level-compare", args=[framework.pk]), params or {"go": "1"}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_self_assessment_becomes_a_development_plan_of_the_gaps(worker_client, demo_people):
+    level = Level.objects.get(role__framework=medway("family-worker"), code="FWB")
+    criteria = list(Criterion.objects.filter(level__role=level.role, level__order__lte=2))
+    assert len(criteria) == 18 + 25  # level B is "in addition to level A"
+    have, gap = criteria[0], criteria[1]
+    response = worker_client.post(
+        reverse("frameworks:self-assessment", args=[level.pk]),
+        {f"have_{have.pk}": "on", f"route_{gap.pk}": "acting_up", f"note_{gap.pk}": "Ask Grace"},
+    )
+    plan = DevelopmentPlan.objects.get(person=demo_people["medway.worker"])
+    assert response["Location"] == reverse("frameworks:plan-detail", args=[plan.pk])
+    assert list(plan.have.all()) == [have]
+    html = worker_client.get(response["Location"]).content.decode()
+    assert "Gaps to close (42)" in html
+    assert "Acting up" in html and "Ask Grace" in html
+
+
+def test_a_note_that_is_too_long_is_refused_and_what_was_typed_is_kept(worker_client):
+    level = Level.objects.get(role__framework=medway("family-worker"), code="FWA")
+    criterion = level.criteria.first()
+    response = worker_client.post(
+        reverse("frameworks:self-assessment", args=[level.pk]),
+        {f"have_{criterion.pk}": "on", f"note_{criterion.pk}": "x" * 1001},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Notes must be 1000 characters or fewer" in html
+    assert "govuk-error-summary" in html
+    assert "x" * 1001 in html
+    assert not DevelopmentPlan.objects.exists()
+
+
+def test_editors_publish_copy_and_compare_versions_from_the_framework_page(client, demo_people):
+    client.force_login(demo_people["medway.framework-editor"])
+    published = medway("family-worker")
+    response = client.post(reverse("frameworks:framework-copy", args=[published.pk]))
+    draft = Framework.objects.get(slug="family-worker", version=2)
+    assert response["Location"] == reverse("frameworks:framework-detail", args=[draft.pk])
+    client.post(reverse("frameworks:framework-publish", args=[draft.pk]))
+    published.refresh_from_db()
+    assert published.status == "retired"
+    html = client.get(reverse("frameworks:framework-changes", args=[draft.pk])).content.decode()
+    assert "The two versions are the same" in html
+
+
+# Query budgets: each page's queries are fixed, whatever the number of criteria.
+
+
+def grow(role, extra):
+    """Add criteria, each with rules and standards, to every level of a role."""
+    for level in role.levels.all():
+        for number in range(extra):
+            criterion = Criterion.objects.create(
+                level=level, category="skills", order=100 + number, text=f"Extra {number}"
+            )
+            Rule.objects.create(criterion=criterion, type="max_words", parameters={"words": 500})
+
+
+def queries(client, url, data=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data or {})
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["catalogue", "framework", "role", "compare", "search", "self-assessment", "plan"],
+)
+def test_query_budget_does_not_grow_with_the_number_of_criteria(worker_client, demo_people, page):
+    framework = medway("asc-social-workers")
+    role = Role.objects.get(framework=framework, code="SW2")
+    a, b = role.levels.all()[:2]
+    plan = DevelopmentPlan.objects.create(person=demo_people["medway.worker"], target_level=b)
+    url, data = {
+        "catalogue": (reverse("frameworks:framework-list"), None),
+        "framework": (reverse("frameworks:framework-detail", args=[framework.pk]), None),
+        "role": (reverse("frameworks:role-detail", args=[role.pk]), None),
+        "compare": (reverse("frameworks:level-compare", args=[framework.pk]),
+                    {"from_level": a.pk, "to_level": b.pk}),
+        "search": (reverse("frameworks:criteria-search"), {"q": "Extra"}),
+        "self-assessment": (reverse("frameworks:self-assessment", args=[b.pk]), None),
+        "plan": (reverse("frameworks:plan-detail", args=[plan.pk]), None),
+    }[page]  # fmt: skip
+    grow(role, 2)
+    small = queries(worker_client, url, data)
+    grow(role, 20)
+    assert queries(worker_client, url, data) == small
+    assert small == BUDGETS[page]
+
+
+# Every page starts with 4 queries: session, user, the person's roles, their organisation (for
+# the header). Then:
+BUDGETS = {
+    "catalogue": 4 + 4,  # frameworks, their roles, the roles' levels, their routes
+    "framework": 4 + 4,  # framework, roles, levels, routes
+    "role": 4 + 5,  # role with framework, levels, criteria, rules, standards
+    # framework; the two levels chosen (validating each); the two levels with criteria, rules
+    # and standards; both select lists (count and rows each); the routes between and their rules
+    "compare": 4 + 13,
+    "search": 4 + 2,  # count of matches, the first 100 with their level, role and framework
+    "self-assessment": 4 + 3,  # level; its criteria, their rules
+    "plan": 4 + 5,  # plan; level; criteria, their rules; what the person has
+}
