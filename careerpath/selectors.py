@@ -62,11 +62,33 @@ ATTENTION = {
 }
 
 
+@dataclass(frozen=True)
+class AttentionItem:
+    label: str
+    url: str
+
+
+# role -> functions(user) returning AttentionItems. The apps that own the work register them
+# (see each app's AppConfig.ready), so this shared app never imports them.
+_attention_providers = {}
+
+
+def register_attention(role, provider):
+    _attention_providers.setdefault(role, []).append(provider)
+
+
 def home_sections_for(*, user):
     """One section per role the person holds, in the order of Role."""
     held = roles_of(user)
     return [
-        AttentionSection(role=role.label, heading=heading, items=(), empty_text=empty_text)
+        AttentionSection(
+            role=role.label,
+            heading=heading,
+            items=tuple(
+                item for provider in _attention_providers.get(role, []) for item in provider(user)
+            ),
+            empty_text=empty_text,
+        )
         for role, (heading, empty_text) in ATTENTION.items()
         if role.value in held
     ]

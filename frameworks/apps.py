@@ -8,8 +8,12 @@ class FrameworksConfig(AppConfig):
 
     def ready(self):
         from careerpath.demo import demo_data_loaded
+        from careerpath.models import Role
+        from careerpath.selectors import register_attention
+        from frameworks.selectors import drafts_to_publish
 
         demo_data_loaded.connect(load_reference_data, dispatch_uid="frameworks-demo-data")
+        register_attention(Role.FRAMEWORK_EDITOR, drafts_to_publish)
 
 
 def load_reference_data(sender, **kwargs):

@@ -4,7 +4,9 @@ from collections import OrderedDict
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 
+from careerpath.selectors import AttentionItem
 from frameworks.models import (
     Category,
     Criterion,
@@ -34,6 +36,17 @@ def catalogue_for(*, user):
     for framework in frameworks:
         grouped.setdefault(framework.profession, []).append(framework)
     return grouped
+
+
+def drafts_to_publish(user):
+    """Home page items for framework editors: their council's drafts."""
+    return [
+        AttentionItem(
+            label=f"{framework} is a draft: check it and publish it",
+            url=reverse("frameworks:framework-detail", args=[framework.pk]),
+        )
+        for framework in frameworks_visible_to(user).filter(status=FrameworkStatus.DRAFT)
+    ]
 
 
 def drafts_and_retired_for(*, user):

@@ -154,7 +154,18 @@ def queries(client, url, data=None):
 
 @pytest.mark.parametrize(
     "page",
-    ["catalogue", "framework", "role", "compare", "search", "self-assessment", "plan"],
+    [
+        "catalogue",
+        "framework",
+        "role",
+        "compare",
+        "search",
+        "self-assessment",
+        "plan",
+        "route",
+        "standards",
+        "start",
+    ],  # fmt: skip
 )
 def test_query_budget_does_not_grow_with_the_number_of_criteria(worker_client, demo_people, page):
     framework = medway("asc-social-workers")
@@ -170,6 +181,9 @@ def test_query_budget_does_not_grow_with_the_number_of_criteria(worker_client, d
         "search": (reverse("frameworks:criteria-search"), {"q": "Extra"}),
         "self-assessment": (reverse("frameworks:self-assessment", args=[b.pk]), None),
         "plan": (reverse("frameworks:plan-detail", args=[plan.pk]), None),
+        "route": (reverse("frameworks:route-detail", args=[framework.routes.first().pk]), None),
+        "standards": (reverse("frameworks:standard-set-detail", args=["kss_child_family"]), None),
+        "start": (reverse("frameworks:self-assessment-start"), None),
     }[page]  # fmt: skip
     grow(role, 2)
     small = queries(worker_client, url, data)
@@ -190,4 +204,34 @@ BUDGETS = {
     "search": 4 + 2,  # count of matches, the first 100 with their level, role and framework
     "self-assessment": 4 + 3,  # level; its criteria, their rules
     "plan": 4 + 5,  # plan; level; criteria, their rules; what the person has
+    "route": 4 + 2,  # route with framework and levels; its rules
+    "standards": 4 + 2,  # the set; its statements
+    "start": 4 + 3,  # the levels to choose from (count, rows); the person's plans
 }
+
+
+@pytest.mark.parametrize("criteria", [2, 20])
+def test_version_changes_query_budget(client, demo_people, django_assert_num_queries, criteria):
+    from frameworks.services import framework_copy_to_draft
+
+    editor = demo_people["medway.framework-editor"]
+    published = medway("family-worker")
+    draft = framework_copy_to_draft(framework=published, actor=editor)
+    grow(draft.roles.get(), criteria)
+    client.force_login(editor)
+    # 4 as every page; the framework; the version compared with; the other versions (twice: to
+    # choose from and to list); the compared version's organisation; each version as data
+    # (roles, levels, criteria, rules, standards, routes, their rules): 7 each.
+    with django_assert_num_queries(4 + 5 + 7 * 2):
+        client.get(reverse("frameworks:framework-changes", args=[draft.pk]))
+
+
+def test_a_framework_editors_home_page_lists_drafts_to_publish(client, demo_people):
+    editor = demo_people["medway.framework-editor"]
+    from frameworks.services import framework_copy_to_draft
+
+    draft = framework_copy_to_draft(framework=medway("family-worker"), actor=editor)
+    client.force_login(editor)
+    html = client.get(reverse("careerpath:home")).content.decode()
+    assert "is a draft: check it and publish it" in html
+    assert reverse("frameworks:framework-detail", args=[draft.pk]) in html
