@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from frameworks.rules import RULE_TYPES, validate_rule
+
 
 class StandardSet(models.Model):
     """A national set of standards: the KSS for child and family practitioners, the PCF."""
@@ -226,8 +228,12 @@ class Rule(models.Model):
         ProgressionRoute, on_delete=models.CASCADE, null=True, blank=True, related_name="rules"
     )
     scope = models.CharField(max_length=20, choices=RuleScope.choices, default=RuleScope.CRITERION)
-    type = models.CharField(max_length=40)
-    parameters = models.JSONField(default=dict, blank=True)
+    type = models.CharField(
+        max_length=40, choices=[(name, name.replace("_", " ").capitalize()) for name in RULE_TYPES]
+    )
+    parameters = models.JSONField(
+        default=dict, blank=True, help_text='For example {"count": 5, "kinds": ["case_example"]}'
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -253,8 +259,6 @@ class Rule(models.Model):
         return {"type": self.type, **self.parameters}
 
     def clean(self):
-        from frameworks.rules import validate_rule
-
         if self.route_id and self.scope == RuleScope.CRITERION:
             raise ValidationError({"scope": "A route's rule is about eligibility or evidence."})
         if self.criterion_id and self.scope != RuleScope.CRITERION:
