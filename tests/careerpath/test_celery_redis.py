@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from careerpath.celery import app
-from careerpath.models import Notification
+from careerpath.models import Notification, User
 from careerpath.tasks import send_notification_email
 
 pytestmark = [
@@ -28,8 +28,8 @@ def redis_worker(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_notification_e_mail_task_runs_through_redis(demo_people, redis_worker):
-    worker = demo_people["medway.worker"]
+def test_the_notification_e_mail_task_runs_through_redis(redis_worker):
+    worker = User.objects.create(username="through.redis", email="through.redis@example.org")
     notification = Notification.objects.create(recipient=worker, subject="Through Redis", body="B")
     result = send_notification_email.delay(notification.pk)
     assert result.get(timeout=60) == "sent"
