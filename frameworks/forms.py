@@ -77,10 +77,17 @@ class CompareForm(forms.Form):
 class SelfAssessmentForm(forms.Form):
     """For each criterion of the target level: do you have it, and if not, how will you get it."""
 
+    # When the plan was last saved, as the person saw it: a save from an older copy is refused
+    # rather than silently overwriting what was saved since (in another tab, say).
+    saved_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, criteria, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        self.plan = plan
         self.criteria = list(criteria)
+        if plan is not None:
+            self.fields["saved_version"].initial = plan.updated_at.isoformat()
         have = set(plan.have.values_list("pk", flat=True)) if plan else set()
         actions = plan.actions if plan else {}
         route_choices = [("", "Not decided yet")] + [
@@ -101,6 +108,19 @@ class SelfAssessmentForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
                 error_messages={"max_length": "Notes must be 1000 characters or fewer"},
             )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.plan is not None
+            and cleaned.get("saved_version") != self.plan.updated_at.isoformat()
+        ):
+            raise forms.ValidationError(
+                "This plan was saved somewhere else after you opened it. Your answers are still "
+                "below: check them against the saved plan, then save again.",
+                code="stale",
+            )
+        return cleaned
 
     def rows(self):
         for criterion in self.criteria:

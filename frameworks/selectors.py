@@ -17,9 +17,11 @@ from frameworks.models import (
     ProgressionRoute,
     Role,
     Rule,
+    RuleScope,
     StandardSet,
 )
 from frameworks.permissions import can_view_framework, frameworks_visible_to, require_staff
+from frameworks.rules import Facts, evaluate
 
 
 def catalogue_for(*, user):
@@ -207,3 +209,31 @@ def criteria_for_target(*, level):
         .prefetch_related(Prefetch("rules", queryset=Rule.objects.order_by("order", "pk")))
         .order_by("level__order", "order")
     )
+
+
+def route_eligibility_for(*, person, route, on):
+    """The route's eligibility rules checked against what the service knows about the person
+    today: their current level and when they started it, qualification and registration dates,
+    contract and ASYE. Returns (report, note), note saying why time at level cannot count."""
+    current = person.level_history.filter(ended_on__isnull=True).first()
+    note = ""
+    level_started_on = None
+    if route.from_level is not None:
+        if current is None:
+            note = "No current level is recorded for you."
+        elif current.level_code != route.from_level.code:
+            note = (
+                f"Your recorded level is {current.level_code}; this route starts from "
+                f"{route.from_level.code}."
+            )
+        else:
+            level_started_on = current.started_on
+    facts = Facts(
+        level_started_on=level_started_on,
+        qualification_date=person.qualification_date,
+        registration_date=person.swe_registration_date,
+        contract_type=person.contract_type or None,
+        asye_completed=person.asye_completed,
+    )
+    rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
+    return (evaluate(rules, facts, on) if rules else None), note

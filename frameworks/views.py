@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from frameworks import selectors, services
@@ -60,7 +61,12 @@ def level_compare(request, pk):
 
 def route_detail(request, pk):
     route = selectors.get_route_for(request.user, pk)
-    return render(request, "frameworks/route_detail.html", {"route": route})
+    eligibility, eligibility_note = selectors.route_eligibility_for(
+        person=request.user, route=route, on=timezone.localdate()
+    )
+    return render(request, "frameworks/route_detail.html", {
+        "route": route, "eligibility": eligibility, "eligibility_note": eligibility_note,
+    })  # fmt: skip
 
 
 def criteria_search(request):

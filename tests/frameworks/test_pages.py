@@ -204,7 +204,7 @@ BUDGETS = {
     "search": 4 + 2,  # count of matches, the first 100 with their level, role and framework
     "self-assessment": 4 + 3,  # level; its criteria, their rules
     "plan": 4 + 5,  # plan; level; criteria, their rules; what the person has
-    "route": 4 + 2,  # route with framework and levels; its rules
+    "route": 4 + 3,  # route with framework and levels; its rules; the person's current level
     "standards": 4 + 2,  # the set; its statements
     "start": 4 + 3,  # the levels to choose from (count, rows); the person's plans
 }
@@ -235,3 +235,57 @@ def test_a_framework_editors_home_page_lists_drafts_to_publish(client, demo_peop
     html = client.get(reverse("careerpath:home")).content.decode()
     assert "is a draft: check it and publish it" in html
     assert reverse("frameworks:framework-detail", args=[draft.pk]) in html
+
+
+def test_the_route_page_checks_the_persons_eligibility_today(client, demo_people):
+    import datetime
+
+    from frameworks.selectors import route_eligibility_for
+
+    worker = demo_people["lincolnshire.worker"]  # registered with Social Work England 12 June 2023
+    route = Framework.objects.get(organisation__slug="lincolnshire").routes.get(code="L1-L2")
+
+    report, note = route_eligibility_for(person=worker, route=route, on=datetime.date(2025, 6, 11))
+    assert "23 of 24 months since registration with Social Work England" in report.results[0].reason
+    assert report.results[0].status == "not met"
+    report, note = route_eligibility_for(person=worker, route=route, on=datetime.date(2025, 6, 12))
+    assert report.results[0].status == "met"
+    assert note == ""  # the worker's recorded level is L1, where the route starts
+
+    client.force_login(worker)
+    html = client.get(reverse("frameworks:route-detail", args=[route.pk])).content.decode()
+    assert "Your eligibility today" in html
+    assert "months since registration with Social Work England" in html
+
+
+def test_eligibility_says_when_the_person_is_not_at_the_routes_starting_level(demo_people):
+    import datetime
+
+    from frameworks.selectors import route_eligibility_for
+
+    route = Framework.objects.get(
+        organisation__slug="medway", slug="asc-social-workers"
+    ).routes.get(code="SW2B-SW2C")
+    report, note = route_eligibility_for(
+        person=demo_people["medway.worker"], route=route, on=datetime.date(2026, 1, 1)
+    )
+    assert note == "Your recorded level is SW2A; this route starts from SW2B."
+
+
+def test_a_plan_saved_elsewhere_since_it_was_opened_is_not_overwritten(worker_client):
+    level = Level.objects.get(role__framework=medway("family-worker"), code="FWA")
+    criterion = level.criteria.first()
+    url = reverse("frameworks:self-assessment", args=[level.pk])
+    worker_client.post(url, {f"note_{criterion.pk}": "First"})
+    plan = DevelopmentPlan.objects.get()
+    update = reverse("frameworks:self-assessment-update", args=[level.pk, plan.pk])
+    opened = plan.updated_at.isoformat()
+    worker_client.post(update, {"saved_version": opened, f"note_{criterion.pk}": "Second"})
+    # The first tab, opened before "Second" was saved, tries to save.
+    response = worker_client.post(update, {"saved_version": opened, f"note_{criterion.pk}": "Old"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This plan was saved somewhere else after you opened it" in html
+    assert ">Old</textarea>" in html
+    plan.refresh_from_db()
+    assert plan.actions[str(criterion.pk)]["note"] == "Second"
