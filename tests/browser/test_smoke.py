@@ -81,3 +81,13 @@ def test_the_audit_fails_a_page_with_a_violation(page):
     page.set_content('<html lang="en"><body><main><img src="chart.png"></main></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         audit(page)
+
+
+def test_the_500_page_passes_axe(page, rf):
+    from careerpath.views import error_500
+
+    html = error_500(rf.get("/")).content.decode()
+    page.goto(reverse("careerpath:accessibility"))  # so the page's static links resolve
+    page.set_content(html)
+    assert "Sorry, there is a problem with the service" in page.content()
+    audit(page)
