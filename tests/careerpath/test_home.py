@@ -58,3 +58,10 @@ def test_the_500_page_needs_nothing_from_the_database(rf):
     response = error_500(rf.get("/"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_every_page_has_a_content_security_policy_without_inline_script(client, db):
+    policy = client.get(reverse("careerpath:login"))["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
