@@ -111,8 +111,13 @@ class FrameworkAdmin(EditorScopedAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        if not change and not request.user.is_superuser:
-            obj.organisation = request.user.organisation
+        if not change:
+            if not request.user.is_superuser:
+                obj.organisation = request.user.organisation
+            # A new framework starts a new line of versions, or continues one with this slug.
+            latest = Framework.objects.filter(organisation=obj.organisation, slug=obj.slug)
+            obj.version = (latest.order_by("-version").values_list("version", flat=True).first()
+                           or 0) + 1  # fmt: skip
         super().save_model(request, obj, form, change)
 
 

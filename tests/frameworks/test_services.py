@@ -100,3 +100,25 @@ def test_editors_see_only_their_own_councils_frameworks_in_the_editor(client, ed
     assert "Family Worker" in html
     assert "Level 1 to Level 2" not in html
     assert client.get("/admin/careerpath/user/").status_code == 403
+
+
+def test_an_editor_starts_a_new_framework_as_a_draft_of_their_own_council(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/frameworks/framework/add/",
+        {
+            "slug": "family-worker",
+            "title": "Family Worker framework, 2026",
+            "profession": "Family Workers",
+            "readings": "[]",
+            "development_routes": "[]",
+            "forms": "{}",
+            "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
+            "routes-TOTAL_FORMS": "0", "routes-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    framework = Framework.objects.get(title="Family Worker framework, 2026")
+    assert framework.organisation == editor.organisation
+    assert framework.status == FrameworkStatus.DRAFT
+    assert framework.version == 2  # continues the family-worker line
