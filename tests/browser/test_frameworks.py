@@ -12,11 +12,14 @@ pytestmark = pytest.mark.browser
 
 def test_a_worker_checks_themselves_against_a_level_and_prints_a_plan(page, demo_people):
     sign_in(page, "medway.family-worker")
-    page.get_by_role("link", name="Frameworks").first.click()
-    page.get_by_role("link", name="Think about your direction").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Frameworks").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Think about your direction").click()
     audit(page)
     # No choice made: the error summary says what to do.
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     assert (
         "Choose the role and level you are thinking about"
         in page.locator(".govuk-error-summary").inner_text()
@@ -25,11 +28,13 @@ def test_a_worker_checks_themselves_against_a_level_and_prints_a_plan(page, demo
     page.get_by_label("Which role and level are you thinking about?").select_option(
         label="Family Worker: FWB (Practising)"
     )
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     audit(page)
     page.locator(".govuk-checkboxes__input").first.check()
     page.get_by_label("How I will develop this").nth(1).select_option(label="Stepping up")
-    page.get_by_role("button", name="Save development plan").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save development plan").click()
     assert (
         "Your development plan is saved" in page.locator(".govuk-notification-banner").inner_text()
     )
@@ -43,12 +48,14 @@ def test_comparing_levels_and_searching(page, demo_people):
     sign_in(page, "medway.worker")
     framework = Framework.objects.get(organisation__slug="medway", slug="asc-social-workers")
     visit(page, reverse("frameworks:level-compare", args=[framework.pk]))
-    page.get_by_role("button", name="Compare").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare").click()
     assert "Choose the level to compare from" in page.content()
     audit(page)
     page.get_by_label("From").select_option(label="Social Worker (including Newly Qualified): SW2A")
     page.get_by_label("To").select_option(label="Social Worker (including Newly Qualified): SW2B")
-    page.get_by_role("button", name="Compare").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare").click()
     assert "SW2A compared with SW2B" in page.content()
     audit(page)
     visit(page, reverse("frameworks:criteria-search") + "?q=supervision")
@@ -59,18 +66,21 @@ def test_a_framework_editor_copies_edits_and_publishes_a_new_version(page, demo_
     sign_in(page, "medway.framework-editor")
     framework = Framework.objects.get(organisation__slug="medway", slug="family-worker")
     visit(page, reverse("frameworks:framework-detail", args=[framework.pk]))
-    page.get_by_role("button", name="Copy to a new draft").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Copy to a new draft").click()
     assert "is a new draft" in page.locator(".govuk-notification-banner").inner_text()
     audit(page)
     draft = Framework.objects.get(organisation__slug="medway", slug="family-worker", version=2)
     level = Level.objects.get(role__framework=draft, code="FWA")
     visit(page, reverse("admin:frameworks_level_change", args=[level.pk]))
     page.locator("textarea[name='criteria-0-text']").fill("Five GCSEs including English and Maths")
-    page.get_by_role("button", name="Save", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     audit(page)
     visit(page, reverse("frameworks:framework-detail", args=[draft.pk]))
-    page.get_by_role("button", name="Publish this version").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish this version").click()
     assert "is published" in page.locator(".govuk-notification-banner").inner_text()
     visit(page, reverse("frameworks:framework-changes", args=[draft.pk]))
     assert "Five GCSEs including English and Maths" in page.content()

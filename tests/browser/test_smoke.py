@@ -44,7 +44,8 @@ def test_sign_in_errors_are_summarised_and_focusable(page, demo_people):
     page.goto(reverse("careerpath:login"))
     page.get_by_label("Username").fill("medway.worker")
     page.get_by_label("Password").fill("wrong password")
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
     assert "Enter a correct username and password" in summary.inner_text()
     # GOV.UK Frontend's JavaScript moves focus to the summary.
@@ -72,7 +73,8 @@ def test_the_admin_works_for_a_superuser(page, demo_people):
 
 def test_signing_out_from_the_header(page, demo_people):
     sign_in(page, "medway.hr")
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in/")
     assert page.goto(reverse("careerpath:home")).url.endswith("/sign-in/?next=/")
 
