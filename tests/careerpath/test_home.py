@@ -65,3 +65,15 @@ def test_every_page_has_a_content_security_policy_without_inline_script(client, 
     assert "script-src 'self';" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+# notification detail: session, user, the notification, mark it read, re-read when it was read,
+# organisation (header).
+@pytest.mark.parametrize("notifications", [1, 30])
+def test_notification_detail_query_budget(client, worker, django_assert_num_queries, notifications):
+    for number in range(notifications):
+        Notification.objects.create(recipient=worker, subject=f"S{number}", body="B")
+    notification = Notification.objects.filter(recipient=worker).first()
+    client.force_login(worker)
+    with django_assert_num_queries(6):
+        client.get(reverse("careerpath:notification-open", args=[notification.pk]))
