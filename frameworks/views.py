@@ -6,7 +6,13 @@ from django.views.decorators.http import require_POST
 
 from frameworks import selectors, services
 from frameworks.diff import framework_changes
-from frameworks.forms import DEVELOPMENT_ROUTES, CompareForm, SelfAssessmentForm, TargetLevelForm
+from frameworks.forms import (
+    DEVELOPMENT_ROUTE_NAMES,
+    DEVELOPMENT_ROUTES,
+    CompareForm,
+    SelfAssessmentForm,
+    TargetLevelForm,
+)
 from frameworks.permissions import (
     can_manage_framework_versions,
     get_development_plan_for,
@@ -122,12 +128,12 @@ def plan_detail(request, pk):
     level = selectors.get_level_for(request.user, plan.target_level_id)
     criteria = list(selectors.criteria_for_target(level=level))
     have = set(plan.have.values_list("pk", flat=True))
-    names = dict((code, name) for code, name, _ in DEVELOPMENT_ROUTES)
-    gaps = [
-        (criterion, names.get(plan.actions.get(str(criterion.pk), {}).get("route")),
-         plan.actions.get(str(criterion.pk), {}).get("note", ""))
-        for criterion in criteria if criterion.pk not in have
-    ]  # fmt: skip
+    gaps = []
+    for criterion in criteria:
+        if criterion.pk not in have:
+            action = plan.actions.get(str(criterion.pk), {})
+            route = DEVELOPMENT_ROUTE_NAMES.get(action.get("route"))
+            gaps.append((criterion, route, action.get("note", "")))
     return render(request, "frameworks/plan_detail.html", {
         "plan": plan, "level": level, "gaps": gaps,
         "strengths": [criterion for criterion in criteria if criterion.pk in have],
