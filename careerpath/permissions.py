@@ -46,8 +46,8 @@ def can_use_admin(user):
     return user.is_active and (user.is_superuser or has_role(user, Role.FRAMEWORK_EDITOR))
 
 
-def require_role(user, *roles):
-    if not has_role(user, *roles):
+def require_staff(user):
+    if not is_staff_member(user):
         raise PermissionDenied
 
 

@@ -3,11 +3,9 @@ Published and retired versions are read-only; a new version starts with "Copy to
 
 from django.contrib import admin
 
-from careerpath.permissions import has_role
 from frameworks.models import (
     Criterion,
     Framework,
-    FrameworkStatus,
     Level,
     ProgressionRoute,
     Role,
@@ -15,6 +13,7 @@ from frameworks.models import (
     Standard,
     StandardSet,
 )
+from frameworks.permissions import can_edit_framework, is_framework_editor
 
 
 def _framework_of(obj):
@@ -25,6 +24,12 @@ def _framework_of(obj):
         if isinstance(target, Framework):
             return target
     return obj if isinstance(obj, Framework) else None
+
+
+def _may_edit(request, obj):
+    """The same rule as the pages: drafts only, in the editor's own council."""
+    framework = _framework_of(obj) if obj is not None else None
+    return framework is None or can_edit_framework(request.user, framework)
 
 
 class EditorScopedAdmin(admin.ModelAdmin):
@@ -40,7 +45,7 @@ class EditorScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{self.organisation_path: request.user.organisation_id})
 
     def _editor(self, request):
-        return request.user.is_superuser or has_role(request.user, "framework_editor")
+        return request.user.is_superuser or is_framework_editor(request.user)
 
     def has_module_permission(self, request):
         return self._editor(request)
@@ -49,34 +54,26 @@ class EditorScopedAdmin(admin.ModelAdmin):
         return self._editor(request)
 
     def has_add_permission(self, request, obj=None):
-        return self._editor(request) and (obj is None or self._draft(obj))
+        return self._editor(request) and _may_edit(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._editor(request) and (obj is None or self._draft(obj))
+        return self._editor(request) and _may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._editor(request) and (obj is None or self._draft(obj))
-
-    @staticmethod
-    def _draft(obj):
-        framework = _framework_of(obj)
-        return framework is None or framework.status == FrameworkStatus.DRAFT
+        return self._editor(request) and _may_edit(request, obj)
 
 
 class ScopedInline(admin.StackedInline):
     extra = 0
 
-    def _draft(self, obj):
-        return obj is None or EditorScopedAdmin._draft(obj)
-
     def has_add_permission(self, request, obj=None):
-        return self._draft(obj)
+        return _may_edit(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._draft(obj)
+        return _may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._draft(obj)
+        return _may_edit(request, obj)
 
     def has_view_permission(self, request, obj=None):
         return True

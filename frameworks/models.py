@@ -92,10 +92,6 @@ class Framework(models.Model):
         label = f", {self.version_label}" if self.version_label else ""
         return f"{self.title} (version {self.version}{label})"
 
-    @property
-    def is_editable(self):
-        return self.status == FrameworkStatus.DRAFT
-
 
 class Role(models.Model):
     """A job role within a framework's profession, with its pay range or grade."""

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from careerpath.models import Role as StaffRole
-from careerpath.permissions import has_role, is_staff_member
+from careerpath.permissions import has_role, is_staff_member, require_staff
 from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
 
 
@@ -33,21 +33,17 @@ def can_view_framework(user, framework):
 
 
 def can_edit_framework(user, framework):
-    return (
-        is_framework_editor(user)
-        and framework.organisation_id == user.organisation_id
-        and framework.status == FrameworkStatus.DRAFT
+    """Change a framework's content: drafts only, by the service's administrators or by the
+    council's framework editors."""
+    return framework.status == FrameworkStatus.DRAFT and (
+        user.is_superuser
+        or (is_framework_editor(user) and framework.organisation_id == user.organisation_id)
     )
 
 
 def can_manage_framework_versions(user, framework):
     """Publish, retire and copy: editors, in their own organisation."""
     return is_framework_editor(user) and framework.organisation_id == user.organisation_id
-
-
-def require_staff(user):
-    if not is_staff_member(user):
-        raise PermissionDenied
 
 
 def get_framework_for(user, pk, *, manage=False):
@@ -58,10 +54,6 @@ def get_framework_for(user, pk, *, manage=False):
     if manage and not can_manage_framework_versions(user, framework):
         raise PermissionDenied
     return framework
-
-
-def development_plans_visible_to(user):
-    return DevelopmentPlan.objects.filter(person=user) if user.is_authenticated else None
 
 
 def get_development_plan_for(user, pk):

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 
+from careerpath.permissions import require_staff
 from careerpath.selectors import AttentionItem
 from frameworks.models import (
     Category,
@@ -20,7 +21,7 @@ from frameworks.models import (
     RuleScope,
     StandardSet,
 )
-from frameworks.permissions import can_view_framework, frameworks_visible_to, require_staff
+from frameworks.permissions import can_view_framework, frameworks_visible_to
 from frameworks.rules import Facts, evaluate
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from careerpath.permissions import require_staff
 from frameworks import selectors, services
 from frameworks.diff import framework_changes
 from frameworks.forms import (
@@ -18,7 +19,6 @@ from frameworks.permissions import (
     get_development_plan_for,
     get_framework_for,
     is_framework_editor,
-    require_staff,
 )
 
 
@@ -102,7 +102,6 @@ def self_assessment_start(request):
 
 
 def self_assessment(request, level_pk, plan_pk=None):
-    require_staff(request.user)
     plan = get_development_plan_for(request.user, plan_pk) if plan_pk else None
     level = selectors.get_level_for(request.user, level_pk)
     if plan is not None and plan.target_level_id != level.pk:
