@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from careerpath.models import Organisation
@@ -220,7 +221,7 @@ def framework_import_data(*, data, name, version=None):
     """Create a framework from data in the file format, after checking all of it."""
     _check_framework(data, name)
     organisation = Organisation.objects.get(name=data["organisation"])
-    slug = data.get("slug") or slugify(data["title"])[:80]
+    slug = framework_slug(data)
     if version is None:
         latest = Framework.objects.filter(organisation=organisation, slug=slug).order_by("-version")
         version = (latest.values_list("version", flat=True).first() or 0) + 1
@@ -239,7 +240,7 @@ def framework_import_data(*, data, name, version=None):
         readings=data.get("readings") or [],
         development_routes=data.get("development_routes") or [],
         forms={**(data.get("forms") or {}), **{key: data[key] for key in FORM_KEYS if key in data}},
-        published_at=_now() if status != FrameworkStatus.DRAFT else None,
+        published_at=timezone.now() if status != FrameworkStatus.DRAFT else None,
     )
     standards = _standards_by_reference()
     levels = {}
@@ -307,6 +308,11 @@ def framework_import_data(*, data, name, version=None):
     return framework
 
 
+def framework_slug(data):
+    """The slug every version of a framework shares: the file's, or its title's."""
+    return data.get("slug") or slugify(data["title"])[:80]
+
+
 def framework_import_file(*, path, **kwargs):
     path = Path(path)
     return framework_import(text=path.read_text(encoding="utf-8"), name=str(path), **kwargs)
@@ -318,12 +324,6 @@ def _date(value):
     if isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value))
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def _clean(mapping):

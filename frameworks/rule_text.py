@@ -1,12 +1,7 @@
 """Rules in plain English for the pages that show what a level or route needs. The wording of
 evidence kinds, roles and procedures is shared with the evaluator's reasons."""
 
-from frameworks.rules import KIND_NAMES, PROCEDURE_NAMES, ROLE_NAMES, SINCE, join_words, kinds_name
-
-
-def _kind(kind, count):
-    singular, plural = KIND_NAMES.get(kind, (kind.replace("_", " "),) * 2)
-    return singular if count == 1 else plural
+from frameworks.rules import PROCEDURE_NAMES, ROLE_NAMES, SINCE, join_words, kinds_name
 
 
 def describe_rule(rule):
@@ -29,10 +24,10 @@ def describe_rule(rule):
     if kind == "recency":
         windows = rule["within_months"]
         each = join_words(f"one within the last {months} months" for months in windows)
-        return f"{len(windows)} {_kind(rule['kind'], len(windows))}: {each}"
+        return f"{len(windows)} {kinds_name([rule['kind']], len(windows))}: {each}"
     if kind == "min_rating":
         return (
-            f"{_kind(rule['kind'], 1).capitalize()} rated at least "
+            f"{kinds_name([rule['kind']], 1).capitalize()} rated at least "
             f"{rule['rating']} of {rule['scale']}"
         )
     if kind == "attestation":
