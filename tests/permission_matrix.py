@@ -142,7 +142,7 @@ def missing_entries(patterns=None):
     return sorted({name for name in url_names(patterns) if entry_for(name) is None})
 
 
-def may_reach(access, persona_name, user):
+def may_reach(access, user):
     """Whether a persona may reach a URL at all (before any object check)."""
     if access.who == PUBLIC:
         return True

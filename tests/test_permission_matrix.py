@@ -52,7 +52,7 @@ def test_permission_matrix(client, personas, url_name, access, kwargs, persona):
     user = personas.get(persona)
     if user is not None:
         client.force_login(user)
-    allowed = may_reach(access, persona, user)
+    allowed = may_reach(access, user)
 
     if access.own:
         owner = user or personas["worker"]

@@ -31,24 +31,20 @@ def test_someone_without_a_role_is_told_to_ask_for_one(client, demo_people):
 
 
 # Query budgets: the same number of queries whatever the amount of data.
-# home: session, user, organisation (header), roles, unread count.
-# notification list: session, user, organisation (header), notifications.
+QUERY_BUDGETS = {
+    "careerpath:home": 5,  # session, user, organisation (header), roles, unread count
+    "careerpath:notification-list": 4,  # session, user, organisation (header), notifications
+}
+
+
+@pytest.mark.parametrize("url_name", list(QUERY_BUDGETS))
 @pytest.mark.parametrize("notifications", [1, 30])
-def test_home_page_query_budget(client, worker, django_assert_num_queries, notifications):
+def test_page_query_budget(client, worker, django_assert_num_queries, url_name, notifications):
     for number in range(notifications):
         Notification.objects.create(recipient=worker, subject=f"S{number}", body="B")
     client.force_login(worker)
-    with django_assert_num_queries(5):
-        client.get(reverse("careerpath:home"))
-
-
-@pytest.mark.parametrize("notifications", [1, 30])
-def test_notification_list_query_budget(client, worker, django_assert_num_queries, notifications):
-    for number in range(notifications):
-        Notification.objects.create(recipient=worker, subject=f"S{number}", body="B")
-    client.force_login(worker)
-    with django_assert_num_queries(4):
-        client.get(reverse("careerpath:notification-list"))
+    with django_assert_num_queries(QUERY_BUDGETS[url_name]):
+        client.get(reverse(url_name))
 
 
 def test_the_500_page_needs_nothing_from_the_database(rf):
