@@ -81,11 +81,13 @@ class SelfAssessmentForm(forms.Form):
     # rather than silently overwriting what was saved since (in another tab, say).
     saved_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, criteria, plan=None, **kwargs):
+    def __init__(self, *args, criteria, plan=None, standing=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
         self.plan = plan
         self.criteria = list(criteria)
+        # criterion pk -> where the person stands today (frameworks.facts.criteria_standing).
+        self.standing = standing or {}
         if plan is not None:
             self.fields["saved_version"].initial = plan.updated_at.isoformat()
         have = set(plan.have.values_list("pk", flat=True)) if plan else set()
@@ -95,9 +97,13 @@ class SelfAssessmentForm(forms.Form):
         ]
         for criterion in self.criteria:
             action = actions.get(str(criterion.pk), {})
+            # A new assessment starts with what the service knows is met ticked; a saved plan
+            # says what the person decided, and the service never overrides that.
+            known = criterion.pk in self.standing and self.standing[criterion.pk].met
             self.fields[f"have_{criterion.pk}"] = forms.BooleanField(
-                required=False, label="I already have this", initial=criterion.pk in have
-            )
+                required=False, label="I already have this",
+                initial=criterion.pk in have if plan else known,
+            )  # fmt: skip
             self.fields[f"route_{criterion.pk}"] = forms.ChoiceField(
                 required=False, choices=route_choices, label="How I will develop this",
                 initial=action.get("route", ""),
@@ -129,7 +135,18 @@ class SelfAssessmentForm(forms.Form):
                 self[f"have_{criterion.pk}"],
                 self[f"route_{criterion.pk}"],
                 self[f"note_{criterion.pk}"],
+                self.standing.get(criterion.pk),
             )
+
+    def groups(self):
+        """(category label, rows) with each category once, in the order the seed first names
+        it (criteria come in the level's order; a cumulative level's earlier levels first)."""
+        grouped = {}
+        for row in self.rows():
+            criterion = row[0]
+            grouped.setdefault(criterion.category, (criterion.get_category_display(), []))
+            grouped[criterion.category][1].append(row)
+        return list(grouped.values())
 
     def have(self):
         return [c for c in self.criteria if self.cleaned_data.get(f"have_{c.pk}")]

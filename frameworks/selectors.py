@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from careerpath.permissions import require_staff
 from careerpath.selectors import AttentionItem
+from frameworks.facts import person_facts
 from frameworks.models import (
     Category,
     Criterion,
@@ -22,7 +23,7 @@ from frameworks.models import (
     StandardSet,
 )
 from frameworks.permissions import can_view_framework, frameworks_visible_to
-from frameworks.rules import Facts, evaluate
+from frameworks.rules import evaluate
 
 
 def catalogue_for(*, user):
@@ -216,25 +217,9 @@ def route_eligibility_for(*, person, route, on):
     """The route's eligibility rules checked against what the service knows about the person
     today: their current level and when they started it, qualification and registration dates,
     contract and ASYE. Returns (report, note), note saying why time at level cannot count."""
-    current = person.level_history.filter(ended_on__isnull=True).first()
-    note = ""
-    level_started_on = None
-    if route.from_level is not None:
-        if current is None:
-            note = "No current level is recorded for you."
-        elif current.level_code != route.from_level.code:
-            note = (
-                f"Your recorded level is {current.level_code}; this route starts from "
-                f"{route.from_level.code}."
-            )
-        else:
-            level_started_on = current.started_on
-    facts = Facts(
-        level_started_on=level_started_on,
-        qualification_date=person.qualification_date,
-        registration_date=person.swe_registration_date,
-        contract_type=person.contract_type or None,
-        asye_completed=person.asye_completed,
-    )
+    facts, note = person_facts(
+        person=person, on=on, from_level=route.from_level,
+        time_at_level=route.from_level is not None,
+    )  # fmt: skip
     rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
     return (evaluate(rules, facts, on) if rules else None), note

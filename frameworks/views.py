@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from careerpath.permissions import require_staff
 from frameworks import selectors, services
 from frameworks.diff import framework_changes
+from frameworks.facts import APPLICATION_RULE_TYPES, criteria_standing
 from frameworks.forms import (
     DEVELOPMENT_ROUTE_NAMES,
     DEVELOPMENT_ROUTES,
@@ -106,10 +107,12 @@ def self_assessment(request, level_pk, plan_pk=None):
     level = selectors.get_level_for(request.user, level_pk)
     if plan is not None and plan.target_level_id != level.pk:
         raise Http404
-    criteria = selectors.criteria_for_target(level=level)
+    criteria = list(selectors.criteria_for_target(level=level))
+    standing = criteria_standing(person=request.user, criteria=criteria, on=timezone.localdate())
     form = SelfAssessmentForm(
-        request.POST if request.method == "POST" else None, criteria=criteria, plan=plan
-    )
+        request.POST if request.method == "POST" else None,
+        criteria=criteria, plan=plan, standing=standing,
+    )  # fmt: skip
     if form.is_valid():
         plan = services.development_plan_save(
             person=request.user, target_level=level, have=form.have(),
@@ -119,6 +122,7 @@ def self_assessment(request, level_pk, plan_pk=None):
         return redirect("frameworks:plan-detail", pk=plan.pk)
     return render(request, "frameworks/self_assessment.html", {
         "level": level, "form": form, "plan": plan, "development_routes": DEVELOPMENT_ROUTES,
+        "application_rule_types": APPLICATION_RULE_TYPES,
     })  # fmt: skip
 
 

@@ -202,7 +202,7 @@ BUDGETS = {
     # and standards; both select lists (count and rows each); the routes between and their rules
     "compare": 4 + 13,
     "search": 4 + 2,  # count of matches, the first 100 with their level, role and framework
-    "self-assessment": 4 + 3,  # level; its criteria, their rules
+    "self-assessment": 4 + 4,  # level; its criteria, their rules; the current level
     "plan": 4 + 5,  # plan; level; criteria, their rules; what the person has
     "route": 4 + 3,  # route with framework and levels; its rules; the person's current level
     "standards": 4 + 2,  # the set; its statements
