@@ -341,6 +341,32 @@ def _asye_completed(rule, facts, on):
     return _result(rule, False, f"You have not completed {asye} yet")
 
 
+def _time_rule_start(rule, facts):
+    if rule["type"] == "min_months_at_level":
+        return facts.level_started_on
+    since = rule["since"]
+    return facts.qualification_date if since == "qualification" else facts.registration_date
+
+
+TIME_RULE_TYPES = ("min_months_at_level", "min_months_since")
+
+
+def eligible_from(rules, facts, on):
+    """The first day, from `on`, on which every time-based rule (time at level, time since
+    qualifying or registration) is met: `on` itself when they are met already (or there are
+    none), None when a start date they count from is not recorded. Only these rules change with
+    the calendar alone; whether the others are met is for the readiness report to say."""
+    day = on
+    for rule in rules or ():
+        if rule.get("type") not in TIME_RULE_TYPES:
+            continue
+        start = _time_rule_start(rule, facts)
+        if start is None:
+            return None
+        day = max(day, add_months(start, rule["months"]))
+    return day
+
+
 CHECKS = {
     "min_evidence": _min_evidence,
     "min_months_at_level": _min_months_at_level,
