@@ -6,11 +6,12 @@ PORT ?= 8000
 STAMP := .make
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format assets demo lock browser clean
+.PHONY: help run dev test lint format assets demo lock browser clean
 
 help:
 	@echo "make run   - install everything, migrate, load demo data and serve on 127.0.0.1:$(PORT)"
 	@echo "make test  - install everything and run the whole test suite"
+	@echo "make dev   - as make run, with Django's debug pages and code reloading"
 
 $(STAMP):
 	mkdir -p $(STAMP)
@@ -51,8 +52,25 @@ demo: $(STAMP)/python $(STAMP)/assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
 
-run: demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+# A secret key made once and kept in the project folder (git-ignored), so sessions survive a
+# restart of `make run`.
+var/secret-key:
+	mkdir -p var
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+# The site as its users see it: debug off, static files compiled and served by the application,
+# the styled error pages, several requests at once. Plain HTTP, since it listens on loopback only.
+run: demo var/secret-key
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY_FILE=var/secret-key \
+		$(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Serving http://127.0.0.1:$(PORT)/ - sign in as any demo person with the password in the README"
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY_FILE=var/secret-key \
+		$(VENV)/bin/gunicorn careerpath.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers 2 --threads 4 --access-logfile -
+
+dev: demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)/python $(STAMP)/assets browser
 	$(PY) -m pytest $(PYTEST_ARGS)
