@@ -222,9 +222,16 @@ def framework_import_data(*, data, name, version=None):
     _check_framework(data, name)
     organisation = Organisation.objects.get(name=data["organisation"])
     slug = framework_slug(data)
+    versions = Framework.objects.filter(organisation=organisation, slug=slug)
     if version is None:
-        latest = Framework.objects.filter(organisation=organisation, slug=slug).order_by("-version")
-        version = (latest.values_list("version", flat=True).first() or 0) + 1
+        version = (versions.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    existing = versions.filter(version=version).first()
+    if existing is not None:
+        # Import only ever adds a version: what is published or retired stays as it was.
+        raise ImportProblems(
+            [f"{name}: version {version} of '{slug}' exists already ({existing.status}); "
+             "import the file as a new version instead"]
+        )  # fmt: skip
     status = data.get("status", FrameworkStatus.PUBLISHED)
     framework = Framework.objects.create(
         organisation=organisation,
