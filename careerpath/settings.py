@@ -132,6 +132,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # No MEDIA_URL: evidence files are only ever served through views that check permission.
+# Evidence uploads: the limit is checked while a file streams in (portfolios.uploads).
+EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("EVIDENCE_MAX_UPLOAD_MB", "20"))
+# Uploads above this size spool to a temporary file while they arrive, not to memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# How long a signed S3 download link works; the permission check happens just before.
+EVIDENCE_DOWNLOAD_URL_SECONDS = int(os.environ.get("EVIDENCE_DOWNLOAD_URL_SECONDS", "120"))
 
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     DEFAULT_STORAGE = {
@@ -140,9 +146,14 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # Path-style addressing and v4 signatures: what SeaweedFS and MinIO expect too.
+            "addressing_style": "path",
+            "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": 300,
+            "querystring_expire": EVIDENCE_DOWNLOAD_URL_SECONDS,
             "file_overwrite": True,
         },
     }
