@@ -23,6 +23,7 @@ from frameworks.models import (
     StandardSet,
 )
 from frameworks.permissions import can_view_framework, frameworks_visible_to
+from frameworks.rule_text import route_requirements
 from frameworks.rules import evaluate
 
 
@@ -223,3 +224,76 @@ def route_eligibility_for(*, person, route, on):
     )  # fmt: skip
     rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
     return (evaluate(rules, facts, on) if rules else None), note
+
+
+# --- Versions: what replaced a retired version ----------------------------------------------
+
+
+def current_version_of(*, framework):
+    """The published version of the same framework (same council and slug) when this one is
+    not it, else None."""
+    if framework.status == FrameworkStatus.PUBLISHED:
+        return None
+    return (
+        Framework.objects.filter(
+            organisation_id=framework.organisation_id,
+            slug=framework.slug,
+            status=FrameworkStatus.PUBLISHED,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def equivalent_level_in(*, level, framework):
+    """The level with the same role and level codes in another version, or None."""
+    if framework is None:
+        return None
+    return (
+        Level.objects.filter(role__framework=framework, role__code=level.role.code, code=level.code)
+        .select_related("role__framework")
+        .first()
+    )
+
+
+def get_route_or_successor_for(user, pk):
+    """(route, successor): a route of the person's council, and when its version is retired,
+    the route with the same code in the published version (None if there is none). 404 when
+    the route is missing or another council's, or when it is retired, has no successor and the
+    person may not read the retired version."""
+    require_staff(user)
+    route = (
+        ProgressionRoute.objects.select_related(
+            "framework__organisation", "from_level__role", "to_level__role"
+        )
+        .prefetch_related("rules")
+        .filter(pk=pk, framework__organisation_id=user.organisation_id)
+        .first()
+    )
+    if route is None:
+        raise Http404
+    successor = None
+    if route.framework.status == FrameworkStatus.RETIRED:
+        successor = ProgressionRoute.objects.filter(
+            framework__organisation_id=route.framework.organisation_id,
+            framework__slug=route.framework.slug,
+            framework__status=FrameworkStatus.PUBLISHED,
+            code=route.code,
+        )
+        successor = successor.select_related("framework").first()
+    if successor is None and not can_view_framework(user, route.framework):
+        raise Http404
+    return route, successor
+
+
+def route_requirements_for(*, route):
+    """What the route page lists: who can apply, and each piece of evidence once, with what the
+    service checks beneath it. The route must come with its rules."""
+    rules = list(route.rules.all())
+    return {
+        "eligibility_rules": [rule for rule in rules if rule.scope == RuleScope.ELIGIBILITY],
+        "requirements": route_requirements(
+            [rule.as_dict() for rule in rules if rule.scope == RuleScope.EVIDENCE],
+            route.required_documents,
+        ),
+    }

@@ -20,6 +20,7 @@ from frameworks.permissions import (
     get_development_plan_for,
     get_framework_for,
     is_framework_editor,
+    is_worker,
 )
 
 
@@ -37,6 +38,7 @@ def framework_detail(request, pk):
     context = selectors.framework_detail(framework=framework)
     context["framework"] = framework
     context["can_manage"] = can_manage_framework_versions(request.user, framework)
+    context["current_version"] = selectors.current_version_of(framework=framework)
     return render(request, "frameworks/framework_detail.html", context)
 
 
@@ -46,6 +48,7 @@ def role_detail(request, pk):
     return render(request, "frameworks/role_detail.html", {
         "role": role, "framework": role.framework, "levels": levels,
         "rows": selectors.criteria_by_category(levels),
+        "current_version": selectors.current_version_of(framework=role.framework),
     })  # fmt: skip
 
 
@@ -53,7 +56,10 @@ def level_compare(request, pk):
     framework = get_framework_for(request.user, pk)
     levels = selectors.levels_of_framework(framework=framework)
     form = CompareForm(request.GET or None, levels=levels)
-    context = {"framework": framework, "form": form}
+    context = {
+        "framework": framework, "form": form,
+        "current_version": selectors.current_version_of(framework=framework),
+    }  # fmt: skip
     if form.is_valid():
         pair = selectors.get_levels_for(
             request.user, [form.cleaned_data["from_level"].pk, form.cleaned_data["to_level"].pk]
@@ -67,12 +73,20 @@ def level_compare(request, pk):
 
 
 def route_detail(request, pk):
-    route = selectors.get_route_for(request.user, pk)
-    eligibility, eligibility_note = selectors.route_eligibility_for(
-        person=request.user, route=route, on=timezone.localdate()
-    )
+    route, successor = selectors.get_route_or_successor_for(request.user, pk)
+    # Links to a retired version's route lead to the route that replaced it; editors, who
+    # compare versions, still read the retired one.
+    if successor is not None and not is_framework_editor(request.user):
+        return redirect("frameworks:route-detail", pk=successor.pk)
+    eligibility, eligibility_note = None, ""
+    if is_worker(request.user):  # eligibility is about the person's own employment record
+        eligibility, eligibility_note = selectors.route_eligibility_for(
+            person=request.user, route=route, on=timezone.localdate()
+        )
     return render(request, "frameworks/route_detail.html", {
         "route": route, "eligibility": eligibility, "eligibility_note": eligibility_note,
+        **selectors.route_requirements_for(route=route),
+        "current_version": successor.framework if successor else None, "successor": successor,
     })  # fmt: skip
 
 
@@ -129,6 +143,10 @@ def self_assessment(request, level_pk, plan_pk=None):
 def plan_detail(request, pk):
     plan = get_development_plan_for(request.user, pk)
     level = selectors.get_level_for(request.user, plan.target_level_id)
+    # A plan keeps the version it was made against; when a newer one is published, it points
+    # to the same level there.
+    current_version = selectors.current_version_of(framework=level.role.framework)
+    newer_level = selectors.equivalent_level_in(level=level, framework=current_version)
     criteria = list(selectors.criteria_for_target(level=level))
     have = set(plan.have.values_list("pk", flat=True))
     gaps = []
@@ -141,6 +159,8 @@ def plan_detail(request, pk):
         "plan": plan, "level": level, "gaps": gaps,
         "strengths": [criterion for criterion in criteria if criterion.pk in have],
         "development_routes": DEVELOPMENT_ROUTES,
+        "framework": level.role.framework, "current_version": current_version,
+        "newer_level": newer_level,
     })  # fmt: skip
 
 
