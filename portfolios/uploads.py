@@ -250,7 +250,7 @@ def _detect(f):
     text_refusal = _text_refusal(f)
     if text_refusal is None:
         return "txt", TYPES["txt"][0]
-    if matches and "text/html" not in mimes:
+    if matches and text_refusal == "it is not plain text":
         return None, f"it is a file of another kind ({matches[0].name})"
     return None, text_refusal
 
