@@ -4,6 +4,8 @@ An item holds the worker's account of a piece of work (kind, title, the date of 
 reflection) and points at immutable file versions. Deleting moves an item to the bin for 90 days;
 an item held by a submitted application is never destroyed, only hidden."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -85,6 +87,10 @@ class EvidenceItem(models.Model):
         return self.deleted_at is not None
 
     @property
+    def restorable_until(self):
+        return self.deleted_at + datetime.timedelta(days=BIN_DAYS) if self.deleted_at else None
+
+    @property
     def kind_label(self):
         return KIND_LABELS.get(self.kind, self.kind)
 
@@ -121,3 +127,10 @@ class EvidenceFile(models.Model):
         if not self._state.adding:
             raise ValueError("Evidence file versions cannot be changed: add a new version.")
         super().save(*args, **kwargs)
+
+    @property
+    def type_label(self):
+        from portfolios.uploads import EXTENSION_FOR_TYPE, TYPES
+
+        extension = EXTENSION_FOR_TYPE.get(self.content_type)
+        return TYPES[extension][1] if extension else self.content_type

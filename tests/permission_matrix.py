@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from careerpath.models import Notification, Organisation
 from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
+from tests.portfolios.evidence_factories import own_binned_item, own_file, own_item
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -36,6 +37,8 @@ class Access:
     ok_status_signed_in: int | None = None
     # Extra names a wildcard entry is checked at, with their kwargs.
     samples: tuple = ()
+    # False for a URL that answers a file to download, not a page: the browser crawl skips it.
+    page: bool = True
 
 
 def _own_notification(owner):
@@ -108,6 +111,17 @@ MATRIX = {
     "frameworks:framework-publish": Access(EDITORS, method="post", own=_framework, ok_status=302),
     "frameworks:framework-retire": Access(EDITORS, method="post", own=_framework, ok_status=302),
     "frameworks:framework-copy": Access(EDITORS, method="post", own=_framework, ok_status=302),
+    "portfolios:evidence-list": Access(STAFF),
+    "portfolios:evidence-create": Access(STAFF),
+    "portfolios:evidence-bin": Access(STAFF),
+    "portfolios:evidence-detail": Access(STAFF, own=own_item),
+    "portfolios:evidence-update": Access(STAFF, own=own_item),
+    "portfolios:evidence-delete": Access(STAFF, method="post", own=own_item, ok_status=302),
+    "portfolios:evidence-restore": Access(
+        STAFF, method="post", own=own_binned_item, ok_status=302
+    ),
+    "portfolios:evidence-file-download": Access(STAFF, own=own_file, page=False),
+    "portfolios:evidence-file-replace": Access(STAFF, own=own_file),
     "admin:*": Access(
         frozenset({"framework_editor", SUPERUSER}),
         samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),

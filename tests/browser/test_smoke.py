@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def reachable_pages(persona, user):
     """The GET pages the matrix says this persona may reach, with an object of their own."""
     for name, access in MATRIX.items():
-        if access.method != "get" or not may_reach(access, user):
+        if access.method != "get" or not access.page or not may_reach(access, user):
             continue
         for url_name, kwargs in access.samples or ((name, None),):
             if access.own:
