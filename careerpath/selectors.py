@@ -12,13 +12,24 @@ class AttentionSection:
     heading: str
     items: tuple
     empty_text: str
+    caption: str = ""  # "As HR", "As a practice supervisor"; empty for sections for everyone
+
+
+def role_caption(role):
+    """The role as words after "As": "As HR", "As a worker", "As an appeal authority"."""
+    label = role.label
+    if label.isupper():  # an abbreviation, said as letters
+        return f"As {label}"
+    article = "an" if label[0].lower() in "aeiou" else "a"
+    return f"As {article} {label.lower()}"
 
 
 # What each role will find on the home page, and what it says when there is nothing yet.
 ATTENTION = {
     Role.WORKER: (
-        "Your applications",
-        "When you start an application on a progression route, its next step appears here.",
+        "Your progression",
+        "Your current level, the next one on your route, and when you start an application on "
+        "a progression route, its next step, appear here.",
     ),
     Role.PRACTICE_SUPERVISOR: (
         "Portfolios to review",
@@ -52,7 +63,7 @@ ATTENTION = {
         "appear here.",
     ),
     Role.FRAMEWORK_EDITOR: (
-        "Frameworks",
+        "Framework drafts",
         "Draft framework versions waiting to be published appear here.",
     ),
     Role.ORGANISATION_ADMIN: (
@@ -65,7 +76,8 @@ ATTENTION = {
 @dataclass(frozen=True)
 class AttentionItem:
     label: str
-    url: str
+    url: str  # empty for a line of information that leads nowhere
+    hint: str = ""  # a short line beneath, such as a date or a status
 
 
 # role -> functions(user) returning AttentionItems. The apps that own the work register them
@@ -77,10 +89,21 @@ def register_attention(role, provider):
     _attention_providers.setdefault(role, []).append(provider)
 
 
+# (heading, provider) for sections every member of staff sees after their roles' sections, such
+# as the frameworks they can read. Registered the same way.
+_everyone_sections = []
+
+
+def register_home_section(heading, provider):
+    if (heading, provider) not in _everyone_sections:
+        _everyone_sections.append((heading, provider))
+
+
 def home_sections_for(*, user):
-    """One section per role the person holds, in the order of Role."""
+    """One section per role the person holds, in the order of Role, then the sections for
+    everyone (for people who hold a role)."""
     held = roles_of(user)
-    return [
+    sections = [
         AttentionSection(
             role=role.label,
             heading=heading,
@@ -88,10 +111,17 @@ def home_sections_for(*, user):
                 item for provider in _attention_providers.get(role, []) for item in provider(user)
             ),
             empty_text=empty_text,
+            caption=role_caption(role),
         )
         for role, (heading, empty_text) in ATTENTION.items()
         if role.value in held
     ]
+    if held:
+        sections += [
+            AttentionSection(role="", heading=heading, items=tuple(provider(user)), empty_text="")
+            for heading, provider in _everyone_sections
+        ]
+    return sections
 
 
 def notifications_for(*, user):

@@ -10,10 +10,14 @@ class FrameworksConfig(AppConfig):
         from careerpath.demo import demo_data_loaded
         from careerpath.models import Role
         from careerpath.selectors import register_attention
-        from frameworks.selectors import drafts_to_publish
+        from frameworks.selectors import drafts_to_publish, shared_plans_attention
 
         demo_data_loaded.connect(load_reference_data, dispatch_uid="frameworks-demo-data")
         register_attention(Role.FRAMEWORK_EDITOR, drafts_to_publish)
+        register_attention(Role.LINE_MANAGER, shared_plans_attention(Role.LINE_MANAGER))
+        register_attention(
+            Role.PRACTICE_SUPERVISOR, shared_plans_attention(Role.PRACTICE_SUPERVISOR)
+        )
 
 
 def load_reference_data(sender, **kwargs):

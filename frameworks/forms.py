@@ -159,3 +159,25 @@ class SelfAssessmentForm(forms.Form):
             if route or note:
                 actions[str(criterion.pk)] = {"route": route, "note": note}
         return actions
+
+
+class PlanSharingForm(forms.Form):
+    """Who may read the plan: the worker's own line manager and practice supervisor, as the
+    employment record names them (the service looks them up; the form names nobody)."""
+
+    line_manager = forms.BooleanField(required=False)
+    practice_supervisor = forms.BooleanField(required=False)
+
+    def __init__(self, *args, plan, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        for name, what, shared in (
+            ("line_manager", "line manager", plan.shared_with_line_manager),
+            ("practice_supervisor", "practice supervisor", plan.shared_with_practice_supervisor),
+        ):
+            manager = managers.get(name)
+            if manager is None:
+                del self.fields[name]
+                continue
+            self.fields[name].label = f"Your {what}, {manager}"
+            self.fields[name].initial = shared

@@ -275,6 +275,9 @@ class DevelopmentPlan(models.Model):
     actions = models.JSONField(
         default=dict, blank=True, help_text="Criterion id -> chosen development route and notes."
     )
+    # The person may show the plan, read-only, to the people who support them.
+    shared_with_line_manager = models.BooleanField(default=False)
+    shared_with_practice_supervisor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -283,3 +286,7 @@ class DevelopmentPlan(models.Model):
 
     def __str__(self):
         return f"Development plan for {self.target_level}"
+
+    @property
+    def is_shared(self):
+        return self.shared_with_line_manager or self.shared_with_practice_supervisor

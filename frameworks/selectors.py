@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
@@ -22,7 +23,11 @@ from frameworks.models import (
     RuleScope,
     StandardSet,
 )
-from frameworks.permissions import can_view_framework, frameworks_visible_to
+from frameworks.permissions import (
+    can_view_framework,
+    frameworks_visible_to,
+    shared_plans_visible_to,
+)
 from frameworks.rule_text import route_requirements
 from frameworks.rules import evaluate
 
@@ -284,6 +289,51 @@ def get_route_or_successor_for(user, pk):
     if successor is None and not can_view_framework(user, route.framework):
         raise Http404
     return route, successor
+
+
+# --- Development plans shared with the people who support the worker -----------------------
+
+
+def shared_plans_attention(role):
+    """A home page provider for line managers or practice supervisors: plans shared with them."""
+
+    def provider(user):
+        plans = shared_plans_visible_to(user, as_role=role).select_related(
+            "person", "target_level__role"
+        )
+        return [
+            AttentionItem(
+                label=f"{plan.person} shared their development plan for "
+                f"{plan.target_level.role.title} {plan.target_level.code}",
+                url=reverse("frameworks:shared-plan-detail", args=[plan.pk]),
+            )
+            for plan in plans
+        ]
+
+    return provider
+
+
+def plan_managers(*, person):
+    """The person's line manager and practice supervisor (either may be None), in one query."""
+    ids = {person.line_manager_id, person.practice_supervisor_id} - {None}
+    people = {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)} if ids else {}
+    return {
+        "line_manager": people.get(person.line_manager_id),
+        "practice_supervisor": people.get(person.practice_supervisor_id),
+    }
+
+
+def plan_gaps_and_strengths(*, plan, criteria):
+    """(gaps, strengths): gaps as (criterion, chosen development route code, note)."""
+    have = set(plan.have.values_list("pk", flat=True))
+    gaps, strengths = [], []
+    for criterion in criteria:
+        if criterion.pk in have:
+            strengths.append(criterion)
+        else:
+            action = plan.actions.get(str(criterion.pk), {})
+            gaps.append((criterion, action.get("route"), action.get("note", "")))
+    return gaps, strengths
 
 
 def route_requirements_for(*, route):

@@ -2,9 +2,10 @@
 and saving a person's development plan. Each writes an audit event in its transaction."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from careerpath.services import audit_record
+from careerpath.services import audit_record, notification_send
 from frameworks.importing import framework_as_data, framework_import_data
 from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
 
@@ -88,3 +89,43 @@ def development_plan_save(*, person, target_level, have, actions, plan=None):
     plan.save()
     plan.have.set(have)
     return plan
+
+
+@transaction.atomic
+def development_plan_share(*, plan, actor, line_manager, practice_supervisor):
+    """Share a plan (read-only) with the worker's line manager and practice supervisor, or stop
+    sharing it. Those newly shared with are told. Returns the people now told."""
+    plan = (
+        DevelopmentPlan.objects.select_for_update()
+        .select_related("person__line_manager", "person__practice_supervisor", "target_level")
+        .get(pk=plan.pk)
+    )
+    person = plan.person
+    wanted = {
+        "shared_with_line_manager": bool(line_manager and person.line_manager_id),
+        "shared_with_practice_supervisor": bool(
+            practice_supervisor and person.practice_supervisor_id
+        ),
+    }
+    old = {field: getattr(plan, field) for field in wanted}
+    if old == wanted:
+        return []
+    # A queryset update leaves updated_at alone: sharing is not an edit of the plan, and must
+    # not make a self-assessment open in another tab look stale.
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(**wanted)
+    audit_record(actor=actor, action="development_plan_sharing_changed", target=plan,
+                 organisation=person.organisation, details={"old": old, "new": wanted})  # fmt: skip
+    told = []
+    for field, manager in (
+        ("shared_with_line_manager", person.line_manager),
+        ("shared_with_practice_supervisor", person.practice_supervisor),
+    ):
+        if wanted[field] and not old[field] and manager not in told:
+            notification_send(
+                recipient=manager,
+                subject=f"{person} shared a development plan with you",
+                body=f"{person} shared their development plan for {plan.target_level} with you.",
+                url=reverse("frameworks:shared-plan-detail", args=[plan.pk]),
+            )
+            told.append(manager)
+    return told

@@ -24,4 +24,6 @@ urlpatterns = [
         name="self-assessment-update",
     ),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/share/", views.plan_share, name="plan-share"),
+    path("plans/<int:pk>/shared/", views.shared_plan_detail, name="shared-plan-detail"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from careerpath.permissions import require_staff
 from frameworks import selectors, services
@@ -12,6 +12,7 @@ from frameworks.forms import (
     DEVELOPMENT_ROUTE_NAMES,
     DEVELOPMENT_ROUTES,
     CompareForm,
+    PlanSharingForm,
     SelfAssessmentForm,
     TargetLevelForm,
 )
@@ -19,6 +20,7 @@ from frameworks.permissions import (
     can_manage_framework_versions,
     get_development_plan_for,
     get_framework_for,
+    get_shared_plan_for,
     is_framework_editor,
     is_worker,
 )
@@ -202,4 +204,36 @@ def framework_compare_versions(request, pk):
     changes = framework_changes(old=against, new=framework) if against else None
     return render(request, "frameworks/framework_changes.html", {
         "framework": framework, "against": against, "versions": versions, "changes": changes,
+    })  # fmt: skip
+
+
+@require_POST
+def plan_share(request, pk):
+    plan = get_development_plan_for(request.user, pk)
+    managers = selectors.plan_managers(person=request.user)
+    form = PlanSharingForm(request.POST, plan=plan, managers=managers)
+    if not form.is_valid():  # checkboxes: only a crafted POST gets here
+        messages.error(request, "Choose who may read the plan")
+        return redirect("frameworks:plan-detail", pk=plan.pk)
+    services.development_plan_share(
+        plan=plan, actor=request.user,
+        line_manager=form.cleaned_data.get("line_manager", False),
+        practice_supervisor=form.cleaned_data.get("practice_supervisor", False),
+    )  # fmt: skip
+    plan.refresh_from_db()
+    shared = "shared" if plan.is_shared else "not shared"
+    messages.success(request, f"Your plan is {shared}")
+    return redirect("frameworks:plan-detail", pk=plan.pk)
+
+
+@require_GET
+def shared_plan_detail(request, pk):
+    """A plan a worker shared with their line manager or practice supervisor, read-only."""
+    plan = get_shared_plan_for(request.user, pk)
+    level = plan.target_level
+    criteria = selectors.criteria_for_target(level=level)
+    gaps, strengths = selectors.plan_gaps_and_strengths(plan=plan, criteria=criteria)
+    gaps = [(c, DEVELOPMENT_ROUTE_NAMES.get(route), note) for c, route, note in gaps]
+    return render(request, "frameworks/shared_plan_detail.html", {
+        "plan": plan, "level": level, "gaps": gaps, "strengths": strengths,
     })  # fmt: skip

@@ -84,7 +84,45 @@ def _plan_update(owner):
     return {"level_pk": plan.target_level_id, "plan_pk": plan.pk}
 
 
+def _shared_plan(owner):
+    """A plan shared with the owner by someone they line-manage and supervise."""
+    from careerpath.models import User
+
+    organisation = owner.organisation or Organisation.objects.get(slug="medway")
+    person = User.objects.create(
+        username=f"managed-by-{owner.username}-{User.objects.count()}",
+        organisation=organisation, line_manager=owner, practice_supervisor=owner,
+    )  # fmt: skip
+    plan = _own_plan(person)
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(
+        shared_with_line_manager=True, shared_with_practice_supervisor=True
+    )
+    return {"pk": plan.pk}
+
+
+def _panel_session(owner):
+    """A planned session on one of the owner's council's routes (made directly: Medway's routes
+    name no panel, so the coordinator's pages would not offer them)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from panels.models import PanelSession
+
+    route = _own_framework(owner).routes.select_related("framework").first()
+    starts_at = timezone.now() + datetime.timedelta(days=60)
+    session = PanelSession.objects.create(
+        organisation_id=route.framework.organisation_id, route=route,
+        framework_slug=route.framework.slug, route_code=route.code, starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3), location="Room 1", capacity=6,
+        submission_deadline=timezone.localdate(starts_at) - datetime.timedelta(days=14),
+    )  # fmt: skip
+    return {"pk": session.pk}
+
+
 EDITORS = frozenset({"framework_editor"})
+COORDINATORS = frozenset({"progression_coordinator"})
+MANAGERS = frozenset({"line_manager", "practice_supervisor"})
 
 MATRIX = {
     "careerpath:login": Access(PUBLIC, ok_status_signed_in=302),
@@ -107,6 +145,8 @@ MATRIX = {
     "frameworks:self-assessment": Access(STAFF, own=_level),
     "frameworks:self-assessment-update": Access(STAFF, own=_plan_update),
     "frameworks:plan-detail": Access(STAFF, own=_plan),
+    "frameworks:plan-share": Access(STAFF, method="post", own=_plan, ok_status=302),
+    "frameworks:shared-plan-detail": Access(MANAGERS, own=_shared_plan),
     "frameworks:framework-changes": Access(EDITORS, own=_framework),
     "frameworks:framework-publish": Access(EDITORS, method="post", own=_framework, ok_status=302),
     "frameworks:framework-retire": Access(EDITORS, method="post", own=_framework, ok_status=302),

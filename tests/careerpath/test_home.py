@@ -32,7 +32,10 @@ def test_someone_without_a_role_is_told_to_ask_for_one(client, demo_people):
 
 # Query budgets: the same number of queries whatever the amount of data.
 QUERY_BUDGETS = {
-    "careerpath:home": 5,  # session, user, organisation (header), roles, unread count
+    # session, user, organisation (header), roles, unread count; as a worker: the current level,
+    # the matching framework level, the routes from it and their rules, the plans; the evidence
+    # library count; for everyone: the council's published frameworks
+    "careerpath:home": 5 + 5 + 1 + 1,
     "careerpath:notification-list": 4,  # session, user, organisation (header), notifications
 }
 
@@ -40,8 +43,13 @@ QUERY_BUDGETS = {
 @pytest.mark.parametrize("url_name", list(QUERY_BUDGETS))
 @pytest.mark.parametrize("notifications", [1, 30])
 def test_page_query_budget(client, worker, django_assert_num_queries, url_name, notifications):
+    from frameworks.models import DevelopmentPlan, Level
+
+    level = Level.objects.get(role__framework__slug="asc-social-workers", code="SW2B")
     for number in range(notifications):
         Notification.objects.create(recipient=worker, subject=f"S{number}", body="B")
+        if number < 10:  # 1 plan or 10
+            DevelopmentPlan.objects.create(person=worker, target_level=level)
     client.force_login(worker)
     with django_assert_num_queries(QUERY_BUDGETS[url_name]):
         client.get(reverse(url_name))
@@ -73,3 +81,93 @@ def test_notification_detail_query_budget(client, worker, django_assert_num_quer
     client.force_login(worker)
     with django_assert_num_queries(6):
         client.get(reverse("careerpath:notification-open", args=[notification.pk]))
+
+
+# What each home page leads with.
+
+
+def home_text(client, person):
+    client.force_login(person)
+    html = client.get(reverse("careerpath:home")).content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_a_worker_sees_their_level_the_next_one_their_eligibility_plans_and_self_assessment(
+    client, demo_people
+):
+    from frameworks.models import DevelopmentPlan, Level, ProgressionRoute
+
+    worker = demo_people["medway.worker"]
+    target = Level.objects.get(role__framework__slug="asc-social-workers", code="SW2B")
+    plan = DevelopmentPlan.objects.create(person=worker, target_level=target)
+    route = ProgressionRoute.objects.get(framework__slug="asc-social-workers", code="SW2A-SW2B")
+    html = home_text(client, worker)
+    assert "Your current level: Social Worker (including Newly Qualified), SW2A" in html
+    assert "Since 1 September 2023" in html
+    assert reverse("frameworks:route-detail", args=[route.pk]) in html
+    assert "Next: Social Worker (including Newly Qualified), SW2B" in html
+    assert reverse("frameworks:plan-detail", args=[plan.pk]) in html
+    assert reverse("frameworks:self-assessment-start") in html
+    assert "Nothing needs your attention" not in html
+
+
+def test_a_worker_not_eligible_yet_sees_the_date_they_will_be(client, demo_people):
+    import datetime
+
+    from django.utils import timezone
+
+    from careerpath.models import LevelHistory
+
+    worker = demo_people["medway.worker"]
+    started = timezone.localdate() - datetime.timedelta(days=100)
+    LevelHistory.objects.filter(user=worker, ended_on__isnull=True).update(started_on=started)
+    from frameworks.rules import add_months
+
+    html = home_text(client, worker)
+    day = add_months(started, 24)  # SW2A to SW2B: 24 months at level
+    assert f"Eligible from {day.day} {day:%B %Y}" in html
+
+
+def test_the_family_worker_level_code_is_matched_to_the_framework(client, demo_people):
+    html = home_text(client, demo_people["medway.family-worker"])  # recorded as "A"
+    assert "Your current level: Family Worker, FWA" in html
+    assert "Next: Family Worker, FWB" in html
+
+
+def test_a_framework_editor_sees_drafts_and_how_to_start_one(client, demo_people):
+    html = home_text(client, demo_people["medway.framework-editor"])
+    assert "Start a new version of a framework" in html
+    assert reverse("frameworks:framework-list") in html
+
+
+@pytest.mark.parametrize(
+    "username, caption",
+    [
+        ("medway.hr", "As HR"),
+        ("medway.practice-supervisor", "As a practice supervisor"),
+        ("medway.appeal-authority", "As an appeal authority"),
+        ("medway.worker", "As a worker"),
+    ],
+)
+def test_role_names_read_as_words(client, demo_people, username, caption):
+    html = home_text(client, demo_people[username])
+    assert caption in html
+    assert "As hr" not in html
+
+
+def test_other_roles_see_the_frameworks_and_what_will_appear(client, demo_people):
+    from frameworks.models import Framework
+
+    html = home_text(client, demo_people["medway.hr"])
+    for framework in Framework.objects.filter(organisation__slug="medway", status="published"):
+        assert reverse("frameworks:framework-detail", args=[framework.pk]) in html
+    assert "outcome letters to send appear here" in html
+    assert "Nothing needs your attention" not in html
+
+
+def test_every_demo_persons_home_page_has_something_to_do(client, demo_people):
+    import re
+
+    for username, person in demo_people.items():
+        links = re.findall(r'<a class="govuk-link" href="([^"]+)"', home_text(client, person))
+        assert links, username

@@ -203,7 +203,8 @@ BUDGETS = {
     "compare": 4 + 13,
     "search": 4 + 2,  # count of matches, the first 100 with their level, role and framework
     "self-assessment": 4 + 4,  # level; its criteria, their rules; the current level
-    "plan": 4 + 5,  # plan; level; criteria, their rules; what the person has
+    # plan; level; criteria, their rules; what the person has; their managers, to share with
+    "plan": 4 + 6,
     "route": 4 + 3,  # route with framework and levels; its rules; the person's current level
     "standards": 4 + 2,  # the set; its statements
     "start": 4 + 3,  # the levels to choose from (count, rows); the person's plans
