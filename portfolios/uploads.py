@@ -445,7 +445,8 @@ def _is_s3(storage):
 def file_download_response(*, key, filename, content_type, storage=None):
     """Hand a stored file to someone the caller has already checked may have it: as an
     attachment, never rendered, with the type the content was found to be. From S3, a redirect
-    to a short-lived signed URL that asks S3 for the same headers."""
+    to a signed URL, short-lived as the storage's querystring_expire (from
+    EVIDENCE_DOWNLOAD_URL_SECONDS), that asks S3 for the same headers."""
     storage = storage or storages["default"]
     name = download_filename(filename, content_type)
     if _is_s3(storage):
@@ -455,7 +456,6 @@ def file_download_response(*, key, filename, content_type, storage=None):
                 "ResponseContentDisposition": content_disposition_header(True, name),
                 "ResponseContentType": content_type,
             },
-            expire=settings.EVIDENCE_DOWNLOAD_URL_SECONDS,
         )
         response = HttpResponseRedirect(url)
     else:
