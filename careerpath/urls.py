@@ -21,6 +21,7 @@ careerpath_patterns = [
 urlpatterns = [
     path("", include((careerpath_patterns, "careerpath"))),
     path("frameworks/", include("frameworks.urls")),
+    path("panels/", include("panels.urls")),
     path("evidence/", include("portfolios.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import DateField, F, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from careerpath.models import Organisation, User
 from frameworks.models import ProgressionRoute
@@ -93,6 +94,12 @@ class PanelSession(models.Model):
             errors["location"] = "Give an online meeting link or a room, or both."
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = "The session must end after it starts."
+        if (
+            self.starts_at
+            and self.submission_deadline
+            and self.submission_deadline >= timezone.localdate(self.starts_at)
+        ):
+            errors["submission_deadline"] = "The submission deadline must be before the session."
         if self.capacity is not None and self.capacity < 1:
             errors["capacity"] = "A session has room for at least one person."
         if errors:

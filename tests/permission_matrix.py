@@ -162,6 +162,12 @@ MATRIX = {
     ),
     "portfolios:evidence-file-download": Access(STAFF, own=own_file, page=False),
     "portfolios:evidence-file-replace": Access(STAFF, own=own_file),
+    "panels:session-list": Access(COORDINATORS),
+    "panels:session-create": Access(COORDINATORS),
+    "panels:session-propose": Access(COORDINATORS),
+    "panels:session-upcoming": Access(STAFF),
+    "panels:session-edit": Access(COORDINATORS, own=_panel_session),
+    "panels:session-cancel": Access(COORDINATORS, method="post", own=_panel_session, ok_status=302),
     "admin:*": Access(
         frozenset({"framework_editor", SUPERUSER}),
         samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from careerpath.permissions import require_staff
+from panels import selectors, services
+from panels.forms import ProposalsForm, SessionForm
+from panels.permissions import (
+    can_edit_session,
+    get_route_for_sessions,
+    get_session_for,
+    require_coordinator,
+)
+from panels.scheduling import has_regular_cadence, lead_days, propose_sessions
+
+
+def _report(form, error):
+    """A service's refusal shown on the form, on its field when it names one."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error))
+
+
+def session_list(request):
+    require_coordinator(request.user)
+    return render(request, "panels/session_list.html", {
+        "groups": selectors.session_list_for(user=request.user), "now": timezone.now(),
+    })  # fmt: skip
+
+
+def session_create(request):
+    require_coordinator(request.user)
+    routes = selectors.session_routes_for(user=request.user)
+    form = SessionForm(request.POST if request.method == "POST" else None, routes=routes,
+                       initial={"start_time": "10:00", "end_time": "13:00"})  # fmt: skip
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.panel_session_create(
+                actor=request.user, route=data["route"],
+                starts_at=services.local_datetime(data["date"], data["start_time"]),
+                ends_at=services.local_datetime(data["date"], data["end_time"]),
+                capacity=data["capacity"], meeting_url=data["meeting_url"],
+                location=data["location"], submission_deadline=data["submission_deadline"],
+                notes=data["notes"],
+            )  # fmt: skip
+        except services.PanelSessionError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"Panel session added: {session}")
+            return redirect("panels:session-list")
+    return render(request, "panels/session_create.html", {"form": form, "routes": routes})
+
+
+def session_edit(request, pk):
+    session = get_session_for(request.user, pk)
+    form = SessionForm(request.POST if request.method == "POST" else None, session=session,
+                       initial=selectors.session_initial(session=session))  # fmt: skip
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.panel_session_update(
+                session=session, actor=request.user, seen_version=data["saved_version"],
+                starts_at=services.local_datetime(data["date"], data["start_time"]),
+                ends_at=services.local_datetime(data["date"], data["end_time"]),
+                capacity=data["capacity"], meeting_url=data["meeting_url"],
+                location=data["location"], submission_deadline=data["submission_deadline"],
+                notes=data["notes"],
+            )  # fmt: skip
+        except services.PanelSessionError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"Panel session saved: {session}")
+            return redirect("panels:session-list")
+    return render(request, "panels/session_edit.html", {
+        "form": form, "session": session, "places_taken": selectors.places_taken(session=session),
+        "can_edit": can_edit_session(request.user, session),
+    })  # fmt: skip
+
+
+@require_POST
+def session_cancel(request, pk):
+    session = get_session_for(request.user, pk)
+    try:
+        services.panel_session_cancel(session=session, actor=request.user)
+    except services.PanelSessionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Panel session cancelled: {session}")
+    return redirect("panels:session-list")
+
+
+def session_propose(request):
+    require_coordinator(request.user)
+    if "route" not in request.GET:
+        return render(request, "panels/session_propose.html", {
+            "routes": selectors.session_routes_for(user=request.user),
+        })  # fmt: skip
+    route = get_route_for_sessions(request.user, request.GET["route"])
+    proposals = propose_sessions(panel=route.panel, year_start=timezone.localdate())
+    form = ProposalsForm(request.POST if request.method == "POST" else None, proposals=proposals)
+    if proposals and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.panel_sessions_create_from_proposals(
+                actor=request.user, route=route, dates=form.chosen_dates(),
+                start_time=data["start_time"], end_time=data["end_time"],
+                capacity=data["capacity"], meeting_url=data["meeting_url"],
+                location=data["location"],
+            )  # fmt: skip
+        except services.PanelSessionError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"{len(created)} panel sessions added for {route.title}")
+            return redirect("panels:session-list")
+    return render(request, "panels/session_propose.html", {
+        "route": route, "form": form, "proposals": proposals,
+        "regular": has_regular_cadence(route.panel), "lead_days": lead_days(route.panel),
+    })  # fmt: skip
+
+
+def session_upcoming(request):
+    require_staff(request.user)
+    return render(request, "panels/session_upcoming.html", {
+        "groups": selectors.upcoming_sessions_for(user=request.user),
+    })  # fmt: skip
