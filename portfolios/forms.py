@@ -32,7 +32,10 @@ class DateField(DateInputField):
         return value
 
 
-class MultipleFileInput(forms.FileInput):
+class ClearableFileInput(forms.ClearableFileInput):
+    """Several files at once. Named as Django's widget, which crispy-forms-gds recognises by
+    name and styles as the Design System's file upload (with its error state)."""
+
     allow_multiple_selected = True
 
 
@@ -40,7 +43,7 @@ class MultipleFileField(forms.FileField):
     """Zero or more files. Their checks (type from the content, size) are the upload service's:
     the view reports its refusals on this field."""
 
-    widget = MultipleFileInput
+    widget = ClearableFileInput
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
