@@ -3,7 +3,14 @@ evidence kinds, roles and procedures is shared with the evaluator's reasons."""
 
 from dataclasses import dataclass
 
-from frameworks.rules import PROCEDURE_NAMES, ROLE_NAMES, SINCE, join_words, kinds_name
+from frameworks.rules import (
+    PROCEDURE_NAMES,
+    ROLE_NAMES,
+    SINCE,
+    join_words,
+    kinds_name,
+    windows_phrase,
+)
 
 
 def describe_rule(rule):
@@ -25,7 +32,7 @@ def describe_rule(rule):
         return f"No more than {rule['words']} words"
     if kind == "recency":
         windows = rule["within_months"]
-        each = join_words(f"one within the last {months} months" for months in windows)
+        each = windows_phrase(windows)
         return f"{len(windows)} {kinds_name([rule['kind']], len(windows))}: {each}"
     if kind == "min_rating":
         return (
@@ -55,23 +62,70 @@ def _rule_kinds(rule):
     return frozenset(kinds) if kinds and all(kinds) else None
 
 
-def route_requirements(rules, documents):
-    """A route's evidence rules and required documents, each requirement once: a document the
-    source names ("two supervision records, one within 6 months ...") carries the rules about
-    its kind of evidence (the count, the recency) beneath it; the remaining rules about one kind
-    are read together, the count first."""
+def _readings(rules):
+    """Plain-English readings of rules about one thing, without saying the same twice: a count
+    ("at least 2 practice observations") is left out when a recency rule already asks for as
+    many ("2 practice observations: one within the last 6 months and one ...")."""
+    recent = {
+        rule["kind"]: len(rule["within_months"]) for rule in rules if rule["type"] == "recency"
+    }
+    kept = [
+        rule
+        for rule in rules
+        if not (
+            rule["type"] == "min_evidence"
+            and len(rule.get("kinds") or ()) == 1
+            and recent.get(rule["kinds"][0], 0) >= rule["count"]
+        )
+    ]
+    return tuple(describe_rule(rule) for rule in kept)
+
+
+def _take(rules, used, wanted):
+    """The rules not used yet that `wanted(rule)` accepts, marking them used."""
+    taken = []
+    for index, rule in enumerate(rules):
+        if index not in used and wanted(rule):
+            used.add(index)
+            taken.append(rule)
+    return taken
+
+
+def route_requirements(rules, documents, policy=None):
+    """A route's evidence rules, required documents and standards policy, each requirement
+    once. Returns (requirements, standards_checks).
+
+    A document the source names ("two supervision records, one within 6 months ...") carries
+    the rules about its kind of evidence beneath it. Rules that restate the standards policy
+    (case examples and learning events for each statement, verification of the attested
+    statements) go beneath that line of the standards instead, in standards_checks under
+    "case_example", "learning_event" and "attested". What is left is read by kind, the count
+    first."""
     rules = list(rules)
     used = set()
     requirements = []
     for document in documents or ():
         kind = frozenset([document.get("kind")])
-        checks = []
-        for index, rule in enumerate(rules):
-            if index not in used and _rule_kinds(rule) == kind:
-                used.add(index)
-                checks.append(describe_rule(rule))
-        text = document.get("text") or (checks.pop(0) if checks else document.get("kind", ""))
-        requirements.append(Requirement(text, tuple(checks)))
+        checks = _readings(_take(rules, used, lambda rule, kind=kind: _rule_kinds(rule) == kind))
+        text = document.get("text")
+        if not text:  # the first reading stands for the document
+            text, checks = (checks[0], checks[1:]) if checks else (document.get("kind", ""), ())
+        requirements.append(Requirement(text, checks))
+    standards_checks = {}
+    policy = policy or {}
+    for kind, key in (
+        ("case_example", "min_case_examples_per_standard"),
+        ("learning_event", "min_learning_events_per_standard"),
+    ):
+        if policy.get(key):
+            wanted = frozenset([kind])
+            taken = _take(rules, used, lambda rule, wanted=wanted: _rule_kinds(rule) == wanted)
+            standards_checks[kind] = _readings(taken)
+    for group in policy.get("attested") or ():
+        by = set(group.get("by") or ())
+        taken = _take(rules, used, lambda rule, by=by: rule["type"] == "attestation"
+                      and set(rule["by"]) == by)  # fmt: skip
+        standards_checks["attested"] = standards_checks.get("attested", ()) + _readings(taken)
     groups = {}
     for index, rule in enumerate(rules):
         if index in used:
@@ -80,7 +134,6 @@ def route_requirements(rules, documents):
         groups.setdefault(key if key else ("alone", index), []).append(rule)
     for group in groups.values():
         group.sort(key=lambda rule: rule["type"] != "min_evidence")
-        requirements.append(
-            Requirement(describe_rule(group[0]), tuple(describe_rule(r) for r in group[1:]))
-        )
-    return requirements
+        readings = _readings(group)
+        requirements.append(Requirement(readings[0], readings[1:]))
+    return requirements, standards_checks

@@ -268,7 +268,7 @@ def recency_assignment(dates, windows, on):
     return filled, unfilled
 
 
-def _windows_phrase(windows, on=None):
+def windows_phrase(windows, on=None):
     """'one within the last 6 months and one within the last 9 months'; with `on`, the dates."""
     parts = []
     for months, n in sorted(Counter(windows).items()):
@@ -286,9 +286,9 @@ def _recency(rule, facts, on):
     have, need = len(filled), len(windows)
     reason = f"{have} of {need} {kinds_name([kind], need)} in time"
     if unfilled:
-        reason += f"; still needed: {_windows_phrase(unfilled, on)}"
+        reason += f"; still needed: {windows_phrase(unfilled, on)}"
     else:
-        reason += f": {_windows_phrase(filled)}"
+        reason += f": {windows_phrase(filled)}"
     return _result(rule, not unfilled, reason, have, need)
 
 

@@ -340,10 +340,13 @@ def route_requirements_for(*, route):
     """What the route page lists: who can apply, and each piece of evidence once, with what the
     service checks beneath it. The route must come with its rules."""
     rules = list(route.rules.all())
+    requirements, standards_checks = route_requirements(
+        [rule.as_dict() for rule in rules if rule.scope == RuleScope.EVIDENCE],
+        route.required_documents,
+        route.standards_policy,
+    )
     return {
         "eligibility_rules": [rule for rule in rules if rule.scope == RuleScope.ELIGIBILITY],
-        "requirements": route_requirements(
-            [rule.as_dict() for rule in rules if rule.scope == RuleScope.EVIDENCE],
-            route.required_documents,
-        ),
+        "requirements": requirements,
+        "standards_checks": standards_checks,
     }

@@ -290,3 +290,111 @@ def test_a_plan_saved_elsewhere_since_it_was_opened_is_not_overwritten(worker_cl
     assert ">Old</textarea>" in html
     plan.refresh_from_db()
     assert plan.actions[str(criterion.pk)]["note"] == "Second"
+
+
+# Route pages: each requirement once, no empty headings, eligibility for workers only.
+
+
+def route_page(client, person, organisation, code):
+    from frameworks.models import ProgressionRoute
+
+    route = ProgressionRoute.objects.get(
+        framework__organisation__slug=organisation, framework__status="published", code=code
+    )
+    client.force_login(person)
+    html = client.get(reverse("frameworks:route-detail", args=[route.pk])).content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_the_lincolnshire_route_lists_each_requirement_once(client, demo_people):
+    html = route_page(client, demo_people["lincolnshire.worker"], "lincolnshire", "L1-L2")
+    # The seed's words, once each, with what the service checks beneath them.
+    assert html.count("A minimum of two practice observations") == 1
+    assert html.count("Two professional supervision records") == 1
+    assert html.count("A minimum of two recent pieces of service user feedback") == 1
+    assert html.count("2 practice observations: one within the last 6 months") == 1
+    assert html.count("2 supervision records: one within the last 6 months") == 1
+    assert html.count("2 pieces of service user feedback: two within the last 6 months") == 1
+    # The bare counts are not said again when the recency rule asks for as many.
+    assert "At least 2 practice observations" not in html
+    assert "At least 2 supervision records" not in html
+    assert "At least 2 pieces of service user feedback" not in html
+    # Per-statement counts and the verified statements are said once, under the standards.
+    assert html.count("case examples for each statement") == 1
+    assert html.count("Checked</strong> At least 2 case examples") == 1
+    assert html.count("Verified by your practice supervisor and your team manager") == 1
+
+
+def test_headings_with_nothing_under_them_are_not_shown(client, demo_people):
+    html = route_page(client, demo_people["medway.family-worker"], "medway", "FWA-FWB")
+    assert "Who can apply" not in html
+    assert "Evidence for the whole portfolio" not in html
+    assert "Family Worker level A to level B" in html
+
+
+@pytest.mark.parametrize("username", ["medway.hr", "medway.framework-editor", "medway.coordinator"])
+def test_people_without_a_worker_role_see_the_route_not_their_eligibility(
+    client, demo_people, username
+):
+    html = route_page(client, demo_people[username], "medway", "SW2A-SW2B")
+    assert "No current level is recorded for you" not in html
+    assert "Your eligibility today" not in html
+    assert "At least 24 months at the current level" in html  # the route itself
+
+
+def test_notes_for_the_transcription_never_reach_a_workers_pages(client, demo_people):
+    import re
+
+    from frameworks.models import ProgressionRoute
+
+    for username in ("medway.worker", "lincolnshire.worker", "dudley.worker"):
+        person = demo_people[username]
+        client.force_login(person)
+        frameworks = Framework.objects.filter(organisation=person.organisation, status="published")
+        urls = []
+        for framework in frameworks:
+            urls.append(reverse("frameworks:framework-detail", args=[framework.pk]))
+            urls += [reverse("frameworks:role-detail", args=[r.pk]) for r in framework.roles.all()]
+        urls += [
+            reverse("frameworks:route-detail", args=[route.pk])
+            for route in ProgressionRoute.objects.filter(framework__in=frameworks)
+        ]
+        for url in urls:
+            html = client.get(url).content.decode()
+            main = html[html.index("<main") : html.index("</main>")]
+            assert "seed" not in main.lower(), url
+            assert not re.search(r"\(lines? \d|, lines? \d", main), url
+            assert "How the source document was read" not in main, url
+
+
+def test_the_editor_still_reads_how_the_source_was_read(client, demo_people):
+    client.force_login(demo_people["medway.framework-editor"])
+    html = client.get(
+        reverse("frameworks:framework-detail", args=[medway("family-worker").pk])
+    ).content.decode()
+    assert "How the source document was read" in html
+
+
+def test_route_requirements_put_the_checks_beneath_the_document_they_check():
+    from frameworks.rule_text import Requirement, route_requirements
+
+    rules = [
+        {"type": "min_evidence", "count": 2, "kinds": ["appraisal"]},
+        {"type": "min_evidence", "count": 3, "kinds": ["case_example"]},
+        {"type": "recency", "kind": "supervision_record", "within_months": [6, 9]},
+        {"type": "min_evidence", "count": 2, "kinds": ["supervision_record"]},
+        {"type": "min_evidence", "count": 1},
+        {"type": "attestation", "by": ["hr"]},
+    ]
+    documents = [
+        {"kind": "supervision_record", "text": "Two supervision records, as the seed says"}
+    ]
+    requirements, standards = route_requirements(rules, documents, {"attested": [{"by": ["hr"]}]})
+    recency = "2 supervision records: one within the last 6 months and one within the last 9 months"
+    assert requirements == [
+        Requirement("Two supervision records, as the seed says", (recency,)),
+        Requirement("At least 2 appraisals"),
+        Requirement("At least 3 case examples"),
+        Requirement("At least 1 piece of evidence"),
+    ]
+    assert standards == {"attested": ("Verified by HR",)}
