@@ -5,7 +5,8 @@ import copy
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
 from careerpath.models import Organisation
@@ -162,8 +163,25 @@ class EditorScopedAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class ScopedInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django checks a row's id against every row of the model; only this page's rows may be
+        # named, so a crafted id is a form error instead of being skipped without a word.
+        row_id = form.fields.get(self.model._meta.pk.name)
+        if isinstance(row_id, forms.ModelChoiceField):
+            row_id.queryset = self.get_queryset()
+
+    def clean(self):
+        super().clean()
+        # A row marked for deletion is not validated: one that is not this page's is refused here.
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise ValidationError("A row here is not part of this page: reload it and try again.")
+
+
 class ScopedInline(admin.StackedInline):
     extra = 0
+    formset = ScopedInlineFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
