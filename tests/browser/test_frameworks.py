@@ -84,3 +84,53 @@ def test_a_framework_editor_copies_edits_and_publishes_a_new_version(page, demo_
     assert "is published" in page.locator(".govuk-notification-banner").inner_text()
     visit(page, reverse("frameworks:framework-changes", args=[draft.pk]))
     assert "Five GCSEs including English and Maths" in page.content()
+
+
+def test_long_words_in_a_plan_wrap_on_screen_and_in_print(page, demo_people):
+    from frameworks.models import DevelopmentPlan
+
+    person = demo_people["medway.family-worker"]
+    level = Level.objects.get(role__framework__slug="family-worker", code="FWA")
+    criterion = level.criteria.first()
+    plan = DevelopmentPlan.objects.create(
+        person=person,
+        target_level=level,
+        actions={str(criterion.pk): {"route": "acting_up", "note": "x" * 900}},
+    )
+    sign_in(page, person.username)
+    visit(page, reverse("frameworks:plan-detail", args=[plan.pk]))
+    page.set_viewport_size({"width": 1024, "height": 800})
+    too_wide = "document.documentElement.scrollWidth > window.innerWidth"
+    assert not page.evaluate(too_wide)
+    page.emulate_media(media="print")
+    assert not page.evaluate(too_wide)
+
+
+def test_a_plan_and_the_retired_version_after_a_new_version_is_published(page, demo_people):
+    from frameworks.models import DevelopmentPlan
+    from frameworks.services import framework_copy_to_draft, framework_publish
+
+    person = demo_people["medway.family-worker"]
+    old = Framework.objects.get(organisation__slug="medway", slug="family-worker", version=1)
+    plan = DevelopmentPlan.objects.create(
+        person=person, target_level=Level.objects.get(role__framework=old, code="FWB")
+    )
+    editor = demo_people["medway.framework-editor"]
+    new = framework_publish(
+        framework=framework_copy_to_draft(framework=old, actor=editor), actor=editor
+    )
+    sign_in(page, person.username)
+    assert visit(page, reverse("frameworks:plan-detail", args=[plan.pk])).ok
+    assert "A newer version of" in page.content()
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name="Check yourself against Family Worker, FWB in version 2"
+        ).click()
+    assert page.url.endswith(
+        reverse(
+            "frameworks:self-assessment",
+            args=[Level.objects.get(role__framework=new, code="FWB").pk],
+        )
+    )
+    assert visit(page, reverse("frameworks:framework-detail", args=[old.pk])).ok
+    assert "retired" in page.locator(".govuk-warning-text").inner_text()

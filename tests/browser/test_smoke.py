@@ -29,6 +29,8 @@ def test_every_page_a_role_can_reach_works_and_passes_axe(page, demo_people, per
     sign_in(page, user.username)
     pages = list(reachable_pages(persona, user))
     assert reverse("careerpath:home") in pages
+    # The home page leads somewhere: a link in the main content, besides the navigation.
+    assert page.locator("main a.govuk-link").count() > 0, f"{persona}: nothing to do at home"
     for path in pages:
         response = visit(page, path)
         assert response.ok, f"{path} answered {response.status}"
