@@ -60,3 +60,22 @@ def test_the_coordinator_proposes_creates_and_edits_next_years_sessions(page, de
     first.refresh_from_db()
     assert first.capacity == 8
     assert "8" in page.locator("table").first.inner_text()
+
+
+def test_adding_one_session_and_the_workers_upcoming_list_pass_axe(page, demo_people):
+    sign_in(page, "lincolnshire.coordinator")
+    visit(page, reverse("panels:session-create"))
+    page.get_by_label("Progression route").select_option(index=1)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the session").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the date of the session" in summary
+    assert "Give an online meeting link or a room" in summary
+    audit(page)
+    visit(page, reverse("careerpath:home"))
+    assert "Arrange panel sessions for the coming year" in page.content()
+
+    page.context.clear_cookies()
+    sign_in(page, "lincolnshire.worker")
+    visit(page, reverse("panels:session-upcoming"))
+    assert "Portfolios due" in page.content()
