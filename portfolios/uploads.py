@@ -286,19 +286,21 @@ def _text_refusal(f):
 
 def _detect_archive(f):
     try:
-        archive = zipfile.ZipFile(f)
-        names = set(archive.namelist())
-        if "mimetype" in names:
-            mimetype = _small_entry(archive, "mimetype").decode("ascii", "replace").strip()
-            for ext in ("odt", "ods", "odp"):
-                if mimetype == TYPES[ext][0]:
-                    return ext, TYPES[ext][0]
-            return None, "it is an archive of a kind that is not accepted"
-        if "[Content_Types].xml" not in names:
-            return None, "it is a ZIP archive, not a Word, Excel, PowerPoint or OpenDocument file"
-        return _ooxml_main_part(_small_entry(archive, "[Content_Types].xml"), names)
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, UnicodeDecodeError, OSError):
-        return None, "it is a damaged archive that cannot be opened"
+        with zipfile.ZipFile(f) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = _small_entry(archive, "mimetype").decode("ascii", "replace").strip()
+                for ext in ("odt", "ods", "odp"):
+                    if mimetype == TYPES[ext][0]:
+                        return ext, TYPES[ext][0]
+                return None, "it is an archive of a kind that is not accepted"
+            if "[Content_Types].xml" not in names:
+                return None, (
+                    "it is a ZIP archive, not a Word, Excel, PowerPoint or OpenDocument file"
+                )
+            return _ooxml_main_part(_small_entry(archive, "[Content_Types].xml"), names)
+    except Exception:  # any failure to read an untrusted archive is a refusal, not an error
+        return None, "it is a damaged or protected archive that cannot be opened"
 
 
 def _small_entry(archive, name, limit=1024 * 1024):
@@ -339,8 +341,12 @@ def _detect_ole(f):
 
 
 def _ole_stream_names(f):
-    """The names in an OLE compound file's directory (the format of .doc, .xls and .ppt)."""
+    """The names in an OLE compound file's directory (the format of .doc, .xls and .ppt). Reads
+    only the directory's chain, one FAT entry at a time, so a crafted file cannot make it read
+    or hold more than the file itself."""
     end = 0xFFFFFFFA  # sector numbers at or above this mark the end of a chain
+    f.seek(0, 2)
+    file_size = f.tell()
     f.seek(0)
     header = f.read(512)
     if len(header) < 512:
@@ -349,27 +355,35 @@ def _ole_stream_names(f):
     if shift not in (9, 12):
         return set()
     sector_size = 1 << shift
+    per_sector = sector_size // 4
+    sectors_in_file = file_size // sector_size
 
     def sector(number):
+        if number >= sectors_in_file:
+            return b""
         f.seek((number + 1) * sector_size)
         return f.read(sector_size)
 
-    fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s < end]
+    fat_sectors = list(struct.unpack_from("<109I", header, 76))
     next_difat, difat_count = struct.unpack_from("<II", header, 68)
-    for _ in range(min(difat_count, 1000)):
-        if next_difat >= end:
-            break
+    for _ in range(min(difat_count, sectors_in_file)):
         data = sector(next_difat)
-        ids = struct.unpack(f"<{len(data) // 4}I", data)
-        fat_sectors += [s for s in ids[:-1] if s < end]
-        next_difat = ids[-1] if ids else end
-    fat = []
-    for number in fat_sectors:
-        data = sector(number)
-        fat += struct.unpack(f"<{len(data) // 4}I", data)
+        if len(data) < sector_size:
+            break
+        ids = struct.unpack(f"<{per_sector}I", data)
+        fat_sectors += ids[:-1]
+        next_difat = ids[-1]
+
+    def next_in_chain(number):
+        index, slot = divmod(number, per_sector)
+        if index >= len(fat_sectors) or fat_sectors[index] >= end:
+            return end
+        data = sector(fat_sectors[index])[slot * 4 : slot * 4 + 4]
+        return struct.unpack("<I", data)[0] if len(data) == 4 else end
+
     names = set()
     current, seen = struct.unpack_from("<I", header, 48)[0], set()
-    while current < end and current not in seen and len(seen) < 100_000:
+    while current < end and current not in seen and len(seen) <= sectors_in_file:
         seen.add(current)
         data = sector(current)
         for offset in range(0, len(data) - 127, 128):
@@ -377,7 +391,7 @@ def _ole_stream_names(f):
             length = struct.unpack_from("<H", entry, 64)[0]
             if entry[66] in (1, 2, 5) and 2 <= length <= 64:
                 names.add(entry[: length - 2].decode("utf-16-le", "replace"))
-        current = fat[current] if current < len(fat) else end
+        current = next_in_chain(current)
     return names
 
 

@@ -14,6 +14,9 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import RequestFactory
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from portfolios.uploads import (
     OversizedUpload,
@@ -28,6 +31,7 @@ from portfolios.uploads import (
     upload_key,
 )
 
+NAMES = ["mimetype", "[Content_Types].xml", "word/document.xml", "_rels/.rels", "xl/workbook.xml"]
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POWERPOINT = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -268,7 +272,7 @@ def test_plain_text_with_a_byte_order_mark_or_in_utf16_is_accepted():
             "is not a Word document: it is an archive that is not a Word",
         ),
         ("Case example.docm", ooxml("docm"), "a Word document with macros"),
-        ("Case example.docx", b"PK\x03\x04" + b"\x00" * 40, "a damaged archive"),
+        ("Case example.docx", b"PK\x03\x04" + b"\x00" * 40, "a damaged or protected archive"),
         (
             "Case example.docx",
             zip_of(
@@ -280,7 +284,7 @@ def test_plain_text_with_a_byte_order_mark_or_in_utf16_is_accepted():
                     ("word/document.xml", "<root/>"),
                 ]
             ),
-            "a damaged archive",
+            "a damaged or protected archive",
         ),
         ("book.epub", zip_of([("mimetype", "application/epub+zip")]), "not accepted"),
         ("Supervision.doc", ole("EncryptedPackage"), "protected by a password"),
@@ -421,6 +425,7 @@ def test_the_download_is_an_attachment_of_the_stored_type(storage):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == PDF
+    response.close()
 
 
 def test_the_download_name_is_safe_and_ends_as_the_content_is():
@@ -439,6 +444,7 @@ def test_a_name_outside_ascii_is_sent_as_rfc_6266_filename_star(storage):
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''%C3%89valuation%20%E2%80%93%20visite.txt"
     )
+    response.close()
 
 
 @pytest.mark.parametrize(
@@ -464,3 +470,55 @@ def test_upload_is_a_frozen_record():
     found = Upload(content_type="application/pdf", extension="pdf", size=1, sha256="0" * 64)
     with pytest.raises(AttributeError):
         found.size = 2
+
+
+# Robustness: whatever arrives, the answer is an accepted file or a refusal, never an error.
+
+
+def test_a_compound_file_whose_directory_loops_is_refused_not_hung():
+    looping = bytearray(ole("SummaryInformation"))
+    # The FAT says the directory sector follows itself.
+    struct.pack_into("<I", looping, 512 + 4, 1)
+    with pytest.raises(UploadRefused, match="older Office file"):
+        inspect_upload(upload("loop.doc", bytes(looping)))
+    with pytest.raises(UploadRefused, match="older Office file"):
+        inspect_upload(upload("short.doc", ole()[:512]))
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(
+        [b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF-", b"\x89PNG\r\n\x1a\n"]
+    ),
+    st.binary(max_size=4096),
+)
+def test_any_bytes_are_accepted_or_refused_never_an_error(prefix, rest):
+    try:
+        found = inspect_upload(upload("anything.pdf", prefix + rest))
+    except UploadRefused as refused:
+        assert str(refused)
+    else:
+        assert found.size == len(prefix + rest)
+
+
+@hypothesis_settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(NAMES), st.binary(max_size=300)),
+        max_size=4,
+        unique_by=lambda entry: entry[0],
+    )
+)
+def test_any_archive_is_accepted_or_refused_never_an_error(entries):
+    try:
+        found = inspect_upload(upload("anything.docx", zip_of(entries)))
+    except UploadRefused as refused:
+        assert str(refused)
+    else:
+        assert found.extension in {"docx", "xlsx", "odt", "ods", "odp"}
+
+
+def test_no_stored_file_is_reachable_by_a_url(client, storage):
+    _, key = attach(upload("Appraisal.pdf", PDF))
+    for path in (f"/media/{key}", f"/{key}", "/media/"):
+        assert client.get(path).status_code == 404
