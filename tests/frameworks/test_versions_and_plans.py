@@ -189,3 +189,34 @@ def test_retired_route_query_budget(
     # same code in the published version, with its framework.
     with django_assert_num_queries(4 + 3):
         client.get(reverse("frameworks:route-detail", args=[route.pk]))
+
+
+# The retired version's pages for a plan holder: the published page's queries, plus whether the
+# person has work on the version, and the version that replaced it.
+RETIRED_PAGE_EXTRA = 2
+
+
+@pytest.mark.parametrize("page", ["framework", "role", "compare"])
+@pytest.mark.parametrize("criteria", [0, 10])
+def test_retired_pages_query_budget(client, demo_people, plan, version_2, page, criteria):
+    from frameworks.models import Criterion, Rule
+    from tests.frameworks.test_pages import BUDGETS, queries
+
+    old = family_worker()
+    role = old.roles.get()
+    for level in role.levels.all():
+        for number in range(criteria):
+            criterion = Criterion.objects.create(
+                level=level, category="skills", order=100 + number, text=f"Extra {number}"
+            )
+            Rule.objects.create(criterion=criterion, type="max_words", parameters={"words": 5})
+    client.force_login(demo_people["medway.family-worker"])
+    url = {
+        "framework": reverse("frameworks:framework-detail", args=[old.pk]),
+        "role": reverse("frameworks:role-detail", args=[role.pk]),
+        "compare": reverse("frameworks:level-compare", args=[old.pk]),
+    }[page]
+    # The compare page without a choice made runs fewer queries than BUDGETS["compare"]: the
+    # framework, and the two select lists (count and rows each).
+    published = {"framework": BUDGETS["framework"], "role": BUDGETS["role"], "compare": 4 + 5}
+    assert queries(client, url) == published[page] + RETIRED_PAGE_EXTRA
