@@ -60,7 +60,9 @@ TYPES = {
     "jpg": ("image/jpeg", "JPEG image", "image"),
 }
 CLAIMED = {**{ext: ext for ext in TYPES}, "jpeg": "jpg", "jpe": "jpg", "text": "txt"}
+UTF16_TEXT = "text/plain; charset=utf-16"
 EXTENSION_FOR_TYPE = {content_type: ext for ext, (content_type, _, _) in TYPES.items()}
+EXTENSION_FOR_TYPE[UTF16_TEXT] = "txt"
 
 # The main part of an Office Open XML package, as its [Content_Types].xml names it.
 OOXML_MAIN_PARTS = {
@@ -249,7 +251,8 @@ def _detect(f):
     f.seek(0)
     text_refusal = _text_refusal(f)
     if text_refusal is None:
-        return "txt", TYPES["txt"][0]
+        utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        return "txt", UTF16_TEXT if utf16 else TYPES["txt"][0]
     if matches and text_refusal == "it is not plain text":
         return None, f"it is a file of another kind ({matches[0].name})"
     return None, text_refusal

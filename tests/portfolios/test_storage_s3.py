@@ -102,7 +102,7 @@ def objects_under(client, bucket, key):
 
 def fetch(url):
     try:
-        with OPENER.open(url, timeout=10) as response:  # noqa: S310 - loopback test store
+        with OPENER.open(url, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()

@@ -227,8 +227,10 @@ def test_the_type_comes_from_the_content_not_the_name_within_a_family():
 
 def test_plain_text_with_a_byte_order_mark_or_in_utf16_is_accepted():
     assert inspect_upload(upload("a.txt", b"\xef\xbb\xbf" + REFLECTION)).extension == "txt"
-    utf16 = "Reflective account – visit".encode("utf-16")
-    assert inspect_upload(upload("a.txt", utf16)).extension == "txt"
+    utf16 = inspect_upload(upload("a.txt", "Reflective account – visit".encode("utf-16")))
+    # Served with the charset it is written in, so it reads correctly when downloaded.
+    assert (utf16.extension, utf16.content_type) == ("txt", "text/plain; charset=utf-16")
+    assert download_filename("notes", utf16.content_type) == "notes.txt"
 
 
 # Refused: each with a message the form can show, and nothing stored.
