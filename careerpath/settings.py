@@ -200,6 +200,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Sweeps run by beat. Each task is safe to run twice.
+CELERY_BEAT_SCHEDULE = {
+    "purge-evidence-bin": {
+        "task": "portfolios.tasks.purge_evidence_bin",
+        "schedule": 60 * 60 * 24,  # daily: items past their 90 days in the bin
+    },
+}
 
 # The cache holds sign-in throttling counters, so it is shared between processes when it can be.
 if REDIS_URL:

@@ -289,3 +289,29 @@ def test_the_worker_home_page_leads_to_the_library(client, worker):
     html = client.get(reverse("careerpath:home")).content.decode()
     assert "Your evidence library: 12 items" in html
     assert reverse("portfolios:evidence-list") in html
+
+
+def test_beat_runs_the_purge_daily(settings):
+    from careerpath.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-evidence-bin"]
+    assert entry["task"] == purge_evidence_bin.name
+    assert entry["task"] in app.tasks
+
+
+# --- The admin -------------------------------------------------------------------------------
+
+
+def test_evidence_in_the_admin_is_read_only_and_for_superusers_only(client, personas, worker):
+    item = make_item(worker, files=[text_file()])
+    change = reverse("admin:portfolios_evidenceitem_change", args=[item.pk])
+    client.force_login(personas["framework_editor"])
+    assert client.get(reverse("admin:portfolios_evidenceitem_changelist")).status_code == 403
+    assert client.get(change).status_code == 403
+    client.force_login(personas["superuser"])
+    assert client.get(change).status_code == 200
+    assert client.get(reverse("admin:portfolios_evidenceitem_add")).status_code == 403
+    response = client.post(change, {"title": "Changed in the admin"})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.title == "Direct work with a sibling group"
