@@ -31,9 +31,10 @@ class PanelSessionError(Exception):
     """A change that cannot be made, with a message for the person who asked. `field` names the
     form field it is about, when there is one."""
 
-    def __init__(self, message, *, field=None):
+    def __init__(self, message, *, field=None, code=None):
         super().__init__(message)
         self.field = field
+        self.code = code
 
 
 def _check_details(*, starts_at, ends_at, capacity, meeting_url, location, submission_deadline):
@@ -158,6 +159,7 @@ def panel_session_update(*, session, actor, seen_version, **changes):
         raise PanelSessionError(
             "Someone changed this session after you opened it. Your changes are still below: "
             "check them against the session as it is now, then save again.",
+            code="stale",
         )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -166,6 +168,8 @@ def panel_session_update(*, session, actor, seen_version, **changes):
     new = {field: value for field, value in changes.items() if old[field] != value}
     if not new:
         return session
+    if "starts_at" in new and new["starts_at"] <= timezone.now():
+        raise PanelSessionError("A session cannot be moved into the past", field="date")
     values = {field: getattr(session, field) for field in EDITABLE_FIELDS} | new
     _check_details(
         starts_at=values["starts_at"], ends_at=values["ends_at"], capacity=values["capacity"],

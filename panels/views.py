@@ -69,6 +69,10 @@ def session_edit(request, pk):
             )  # fmt: skip
         except services.PanelSessionError as error:
             _report(form, error)
+            if error.code == "stale":  # show the session as it is now; saving again may go ahead
+                session.refresh_from_db()
+                form.data = form.data.copy()
+                form.data["saved_version"] = services.session_version(session)
         else:
             messages.success(request, f"Panel session saved: {session}")
             return redirect("panels:session-list")

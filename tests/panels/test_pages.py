@@ -145,6 +145,28 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(
     assert "My note" in html
     session.refresh_from_db()
     assert session.capacity == 7
+    assert "7 places" not in html and "0 of 7" in html  # the session as it is now
+    # Having seen it, the coordinator saves again from the refused form, and it goes ahead.
+    resubmit = dict(stale, saved_version=response.context["form"].data["saved_version"])
+    response = coordinator_client.post(reverse("panels:session-edit", args=[session.pk]), resubmit)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.capacity == 9
+
+
+def test_a_session_cannot_be_moved_into_the_past(
+    coordinator_client, coordinator, lincolnshire_route
+):
+    session = make_session(coordinator, lincolnshire_route)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    deadline = yesterday - datetime.timedelta(days=3)
+    data = edit_form(
+        session, date_0=yesterday.day, date_1=yesterday.month, date_2=yesterday.year,
+        submission_deadline_0=deadline.day, submission_deadline_1=deadline.month,
+        submission_deadline_2=deadline.year,
+    )  # fmt: skip
+    response = coordinator_client.post(reverse("panels:session-edit", args=[session.pk]), data)
+    assert "A session cannot be moved into the past" in response.content.decode()
 
 
 def test_cancelling_a_session(coordinator_client, coordinator, lincolnshire_route):
