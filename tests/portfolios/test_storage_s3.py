@@ -194,3 +194,21 @@ def test_a_tampered_signed_url_is_refused(storage):
     url = storage.url(key)
     assert fetch(url)[0] == 200
     assert fetch(url.replace(key, other))[0] == 403
+
+
+def test_with_s3_as_the_default_storage_uploads_and_downloads_use_it(settings, s3_options):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options},
+    }
+    content = evidence_pdf()
+    uploaded = SimpleUploadedFile("Appraisal.pdf", content)
+    found = inspect_upload(uploaded)
+    key = store_upload(uploaded, found)
+    response = file_download_response(
+        key=key, filename="Appraisal.pdf", content_type=found.content_type
+    )
+    assert response.status_code == 302
+    status, headers, body = fetch(response["Location"])
+    assert (status, body) == (200, content)
+    assert headers["Content-Disposition"] == 'attachment; filename="Appraisal.pdf"'
