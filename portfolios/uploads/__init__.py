@@ -18,7 +18,7 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -251,8 +251,13 @@ def file_download_response(*, key, filename, content_type, storage=None):
         )
         response = HttpResponseRedirect(url)
     else:
+        try:
+            stored = storage.open(key, "rb")
+        except FileNotFoundError as missing:
+            # A record whose bytes are gone: the same answer as a file that never existed.
+            raise Http404("No such file") from missing
         response = FileResponse(
-            storage.open(key, "rb"), as_attachment=True, filename=name, content_type=content_type
+            stored, as_attachment=True, filename=name, content_type=content_type
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

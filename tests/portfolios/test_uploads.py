@@ -12,7 +12,7 @@ import pytest
 from django import forms
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -447,6 +447,13 @@ def test_a_name_outside_ascii_is_sent_as_rfc_6266_filename_star(storage):
         "attachment; filename*=utf-8''%C3%89valuation%20%E2%80%93%20visite.txt"
     )
     response.close()
+
+
+def test_a_missing_stored_file_is_not_found(storage):
+    with pytest.raises(Http404):
+        file_download_response(
+            key=upload_key("0" * 64), filename="gone.pdf", content_type="application/pdf"
+        )
 
 
 @pytest.mark.parametrize(
