@@ -87,6 +87,12 @@ class EvidenceItem(models.Model):
         return self.deleted_at is not None
 
     @property
+    def is_read_only(self):
+        # Only a signed practice observation sets a rating, and a signed observation is
+        # read-only for everyone, the worker included.
+        return self.rating is not None
+
+    @property
     def restorable_until(self):
         return self.deleted_at + datetime.timedelta(days=BIN_DAYS) if self.deleted_at else None
 

@@ -1,6 +1,7 @@
 """Who may see and change evidence, written once. Today an item is its owner's alone; reviewers of
 an application and its panel will be added here, in can_view_evidence and evidence_visible_to."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from careerpath.models import Role
@@ -30,21 +31,25 @@ def can_view_evidence(user, item):
 
 def can_change_evidence(user, item):
     """Edit, add or replace files, move to the bin: the owner, while it is in the library."""
-    return can_view_evidence(user, item) and not item.in_bin
+    return can_view_evidence(user, item) and not item.in_bin and not item.is_read_only
 
 
-def get_evidence_item_for(user, pk, *, in_bin=False):
-    """An item in the library (or, with in_bin, in the bin); 404 when missing or not theirs."""
+def get_evidence_item_for(user, pk, *, in_bin=False, change=False):
+    """An item in the library (or, with in_bin, in the bin); 404 when missing or not theirs,
+    403 when asked to change one they may only read."""
     items = evidence_visible_to(user)
     items = items.in_bin() if in_bin else items.in_library()
     item = items.filter(pk=pk).first()
     if item is None or not can_view_evidence(user, item):
         raise Http404
+    if change and not can_change_evidence(user, item):
+        raise PermissionDenied
     return item
 
 
-def get_evidence_file_for(user, pk):
-    """A file version of an item in the library; 404 when missing or not theirs."""
+def get_evidence_file_for(user, pk, *, change=False):
+    """A file version of an item in the library; 404 when missing or not theirs, 403 when
+    asked to change one they may only read."""
     evidence_file = EvidenceFile.objects.select_related("item").filter(pk=pk).first()
     if (
         evidence_file is None
@@ -52,4 +57,6 @@ def get_evidence_file_for(user, pk):
         or not can_view_evidence(user, evidence_file.item)
     ):
         raise Http404
+    if change and not can_change_evidence(user, evidence_file.item):
+        raise PermissionDenied
     return evidence_file

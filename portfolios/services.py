@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from careerpath.services import audit_record
@@ -109,13 +110,22 @@ def _locked(item):
     return EvidenceItem.objects.select_for_update().select_related("owner").get(pk=item.pk)
 
 
+READ_ONLY = "This item is a signed practice observation: nobody can change it."
+
+
+def _check_changeable(item):
+    if item.in_bin:
+        raise EvidenceError("This item is in the bin: restore it before changing it.")
+    if item.is_read_only:
+        raise EvidenceError(READ_ONLY)
+
+
 @transaction.atomic
 def evidence_item_update(*, item, actor, saved_version=None, files=(), **values):
     """Change an item's details and add files. A save from a copy older than what is stored is
     refused, so one tab never silently overwrites another; no change at all writes nothing."""
     locked = _locked(item)
-    if locked.in_bin:
-        raise EvidenceError("This item is in the bin: restore it before changing it.")
+    _check_changeable(locked)
     if saved_version is not None and saved_version != locked.updated_at.isoformat():
         raise EvidenceError(
             "This item was changed somewhere else after you opened it. Your changes are below: "
@@ -138,8 +148,7 @@ def evidence_file_replace(*, evidence_file, actor, staged):
     """Replace a file with a new version. The old version stays, for any application that
     points at it."""
     item = _locked(evidence_file.item)
-    if item.in_bin:
-        raise EvidenceError("This item is in the bin: restore it before changing it.")
+    _check_changeable(item)
     if EvidenceFile.objects.filter(previous=evidence_file).exists():
         raise EvidenceError("This file has been replaced already: replace its latest version.")
     new = _add_file(item, staged, previous=evidence_file)
@@ -154,6 +163,8 @@ def evidence_item_delete(*, item, actor):
     locked = _locked(item)
     if locked.in_bin:
         return locked
+    if locked.is_read_only:
+        raise EvidenceError(READ_ONLY)
     locked.deleted_at = timezone.now()
     locked.save(update_fields=["deleted_at", "updated_at"])
     _audit(actor, "evidence.delete", locked)
@@ -194,30 +205,13 @@ def evidence_bin_purge(*, now=None):
     due = EvidenceItem.objects.filter(deleted_at__lt=cutoff, held_at__isnull=True)
     purged = 0
     for pk in due.values_list("pk", flat=True):
-        keys = set()
-        with transaction.atomic():
-            item = (
-                EvidenceItem.objects.select_for_update()
-                .select_related("owner__organisation")
-                .filter(pk=pk, deleted_at__lt=cutoff, held_at__isnull=True)
-                .first()
-            )
-            if item is None:
-                continue  # restored, held or purged since the list was read
-            versions = list(item.files.order_by("-version", "-id"))
-            keys = {version.storage_key for version in versions}
-            # Newest first: a version's successor goes before the version it replaced.
-            for version in versions:
-                EvidenceFile.objects.filter(pk=version.pk).delete()
-            audit_record(
-                actor=None,
-                action="evidence.purge",
-                target=item,
-                organisation=item.owner.organisation,
-                details={"files": len(versions)},
-            )
-            item.delete()
-            purged += 1
+        try:
+            keys = _purge_one(pk, cutoff)
+        except ProtectedError:
+            continue  # something else (a signed observation) still needs it: keep it hidden
+        if keys is None:
+            continue
+        purged += 1
         unused = keys - set(
             EvidenceFile.objects.filter(storage_key__in=keys).values_list("storage_key", flat=True)
         )
@@ -225,3 +219,30 @@ def evidence_bin_purge(*, now=None):
             # After the commit: a failure here leaves an unused blob, never a missing one.
             default_storage.delete(key)
     return purged
+
+
+@transaction.atomic
+def _purge_one(pk, cutoff):
+    """Destroy one item past its time in the bin. Returns its storage keys, or None when it is
+    no longer due (restored, held or purged since the list was read)."""
+    item = (
+        EvidenceItem.objects.select_for_update()
+        .select_related("owner__organisation")
+        .filter(pk=pk, deleted_at__lt=cutoff, held_at__isnull=True)
+        .first()
+    )
+    if item is None:
+        return None
+    versions = list(item.files.order_by("-version", "-id"))
+    # Newest first: a version's successor goes before the version it replaced.
+    for version in versions:
+        EvidenceFile.objects.filter(pk=version.pk).delete()
+    audit_record(
+        actor=None,
+        action="evidence.purge",
+        target=item,
+        organisation=item.owner.organisation,
+        details={"files": len(versions)},
+    )
+    item.delete()
+    return {version.storage_key for version in versions}

@@ -78,7 +78,7 @@ def evidence_create(request):
 @limit_upload_size
 def evidence_update(request, pk):
     require_staff(request.user)
-    item = get_evidence_item_for(request.user, pk)
+    item = get_evidence_item_for(request.user, pk, change=True)
     post = request.method == "POST"
     form = EvidenceItemForm(
         request.POST.copy() if post else None, request.FILES if post else None,
@@ -112,7 +112,7 @@ def evidence_detail(request, pk):
 @require_POST
 def evidence_delete(request, pk):
     require_staff(request.user)
-    item = get_evidence_item_for(request.user, pk)
+    item = get_evidence_item_for(request.user, pk, change=True)
     services.evidence_item_delete(item=item, actor=request.user)
     messages.success(
         request, f"“{item.title}” is in the bin. You can restore it from there for 90 days."
@@ -142,7 +142,7 @@ def evidence_restore(request, pk):
 @limit_upload_size
 def evidence_file_replace(request, pk):
     require_staff(request.user)
-    evidence_file = get_evidence_file_for(request.user, pk)
+    evidence_file = get_evidence_file_for(request.user, pk, change=True)
     form = FileReplaceForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if form.is_valid():
         staged, refusals = services.evidence_uploads_stage(files=[form.cleaned_data["file"]])

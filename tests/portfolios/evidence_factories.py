@@ -43,3 +43,15 @@ def own_binned_item(owner):
 def own_file(owner):
     item = make_item(owner, files=[text_file()])
     return {"pk": item.files.get().pk}
+
+
+def new_worker(username="new.worker", organisation_slug="medway"):
+    """A worker with an empty library (the demo workers have demo ones)."""
+    from careerpath.models import Organisation, Role, RoleMembership, User
+
+    organisation = Organisation.objects.get(slug=organisation_slug)
+    person = User.objects.create(
+        username=username, first_name="Sam", last_name="Reid", organisation=organisation
+    )
+    RoleMembership.objects.create(user=person, organisation=organisation, role=Role.WORKER)
+    return person

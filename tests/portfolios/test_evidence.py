@@ -14,7 +14,7 @@ from portfolios.models import EvidenceFile, EvidenceItem
 from portfolios.permissions import can_view_evidence
 from portfolios.selectors import evidence_bin_for, evidence_facts_for, evidence_files_of
 from portfolios.tasks import purge_evidence_bin
-from tests.portfolios.evidence_factories import make_item, pdf_file, text_file
+from tests.portfolios.evidence_factories import make_item, new_worker, pdf_file, text_file
 
 
 def _in_bin_since(item, days):
@@ -98,8 +98,8 @@ def test_the_rating_must_be_1_to_4(worker):
 # --- Facts for the rule evaluator ------------------------------------------------------------
 
 
-def test_evidence_facts_are_the_library_without_the_bin(worker):
-    EvidenceItem.objects.filter(owner=worker).delete()
+def test_evidence_facts_are_the_library_without_the_bin(db):
+    worker = new_worker()
     make_item(worker, kind="practice_observation", dated=datetime.date(2025, 1, 10))
     EvidenceItem.objects.filter(owner=worker, kind="practice_observation").update(rating=3)
     make_item(
@@ -287,7 +287,8 @@ def test_each_demo_worker_has_a_library_with_files_and_one_item_in_the_bin(demo_
 def test_the_worker_home_page_leads_to_the_library(client, worker):
     client.force_login(worker)
     html = client.get(reverse("careerpath:home")).content.decode()
-    assert "Your evidence library: 12 items" in html
+    count = EvidenceItem.objects.filter(owner=worker).in_library().count()
+    assert f"Your evidence library: {count} items" in html
     assert reverse("portfolios:evidence-list") in html
 
 
@@ -315,3 +316,25 @@ def test_evidence_in_the_admin_is_read_only_and_for_superusers_only(client, pers
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.title == "Direct work with a sibling group"
+
+
+def test_a_signed_observations_item_is_read_only_for_its_worker(client, worker):
+    item = make_item(worker, kind="practice_observation", files=[text_file()])
+    EvidenceItem.objects.filter(pk=item.pk).update(rating=3)  # as signing the observation does
+    item.refresh_from_db()
+    client.force_login(worker)
+    html = client.get(reverse("portfolios:evidence-detail", args=[item.pk])).content.decode()
+    assert "Nobody can change it" in html
+    assert reverse("portfolios:evidence-update", args=[item.pk]) not in html
+    for url in (
+        reverse("portfolios:evidence-update", args=[item.pk]),
+        reverse("portfolios:evidence-file-replace", args=[item.files.get().pk]),
+    ):
+        assert client.get(url).status_code == 403
+    assert client.post(reverse("portfolios:evidence-delete", args=[item.pk])).status_code == 403
+    with pytest.raises(services.EvidenceError, match="nobody can change it"):
+        services.evidence_item_update(item=item, actor=worker, **_values(item, title="New"))
+    with pytest.raises(services.EvidenceError):
+        services.evidence_item_delete(item=item, actor=worker)
+    item.refresh_from_db()
+    assert (item.title, item.in_bin) == ("Direct work with a sibling group", False)

@@ -15,7 +15,7 @@ from portfolios import services
 from portfolios.demo import minimal_pdf
 from portfolios.models import EvidenceFile, EvidenceItem
 from portfolios.uploads import upload_key
-from tests.portfolios.evidence_factories import make_item, text_file
+from tests.portfolios.evidence_factories import make_item, new_worker, text_file
 
 ADD = reverse("portfolios:evidence-create")
 LIST = reverse("portfolios:evidence-list")
@@ -35,6 +35,14 @@ def _form(**changes):
 
 def _stored(content):
     return default_storage.exists(upload_key(hashlib.sha256(content).hexdigest()))
+
+
+@pytest.fixture
+def fresh(client, db):
+    """A worker whose library holds only what the test puts there, signed in."""
+    worker = new_worker()
+    client.force_login(worker)
+    return worker
 
 
 @pytest.fixture
@@ -238,8 +246,10 @@ def test_a_refused_replacement_changes_nothing(signed_in, worker):
 # --- Library, filters, bin -------------------------------------------------------------------
 
 
-def test_filters_and_search_find_items(signed_in, worker):
-    EvidenceItem.objects.filter(owner=worker).delete()
+def test_filters_and_search_find_items(client, db):
+    worker = new_worker()
+    client.force_login(worker)
+    signed_in = client
     make_item(worker, title="Court report for a final hearing", kind="written_report",
               dated=datetime.date(2024, 11, 1))  # fmt: skip
     make_item(worker, title="Signs of Safety certificate", kind="training_certificate",
@@ -286,7 +296,6 @@ def test_delete_and_restore_from_the_pages(signed_in, worker):
 
 
 def _library_of(owner, size):
-    EvidenceItem.objects.filter(owner=owner).delete()
     kinds = ["case_example", "reflective_account", "supervision_record", "appraisal"]
     EvidenceItem.objects.bulk_create(
         EvidenceItem(
@@ -308,7 +317,8 @@ def _library_of(owner, size):
 
 
 @pytest.mark.parametrize("size", [10, 1000])
-def test_library_query_budget(signed_in, worker, django_assert_num_queries, size):
+def test_library_query_budget(client, fresh, django_assert_num_queries, size):
+    signed_in, worker = client, fresh
     _library_of(worker, size)
     # session, user, roles (staff check), the page's count, the page of items with their file
     # counts, counts by kind with the bin's size, organisation (header).
@@ -318,7 +328,8 @@ def test_library_query_budget(signed_in, worker, django_assert_num_queries, size
 
 
 @pytest.mark.parametrize("size", [10, 1000])
-def test_item_page_query_budget(signed_in, worker, django_assert_num_queries, size):
+def test_item_page_query_budget(client, fresh, django_assert_num_queries, size):
+    signed_in, worker = client, fresh
     item = _library_of(worker, size)
     # session, user, roles, the item, its file versions, organisation (header).
     with django_assert_num_queries(6):
@@ -327,7 +338,8 @@ def test_item_page_query_budget(signed_in, worker, django_assert_num_queries, si
 
 
 @pytest.mark.parametrize("size", [10, 1000])
-def test_bin_query_budget(signed_in, worker, django_assert_num_queries, size):
+def test_bin_query_budget(client, fresh, django_assert_num_queries, size):
+    signed_in, worker = client, fresh
     _library_of(worker, size)
     # session, user, roles, the bin's items with their file counts, organisation (header).
     with django_assert_num_queries(5):
@@ -336,7 +348,8 @@ def test_bin_query_budget(signed_in, worker, django_assert_num_queries, size):
 
 
 @pytest.mark.parametrize("size", [10, 1000])
-def test_edit_page_query_budget(signed_in, worker, django_assert_num_queries, size):
+def test_edit_page_query_budget(client, fresh, django_assert_num_queries, size):
+    signed_in, worker = client, fresh
     item = _library_of(worker, size)
     # session, user, roles, the item, organisation (header).
     with django_assert_num_queries(5):
