@@ -19,6 +19,11 @@ class PanelSessionAdmin(admin.ModelAdmin):
     readonly_fields = ["organisation", "route", "framework_slug", "route_code", "status",
                        "created_by", "created_at", "updated_at", "cancelled_at"]  # fmt: skip
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "meeting_url":
+            kwargs["assume_scheme"] = "https"  # as the coordinator's form does
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def _allowed(self, request):
         return request.user.is_active and request.user.is_superuser
 
