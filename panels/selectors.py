@@ -45,6 +45,16 @@ def sessions_for_route(*, route):
     )
 
 
+def arranged_dates(*, route):
+    """The days the route already has a session on (cancelled ones do not count)."""
+    return {
+        timezone.localdate(starts_at)
+        for starts_at in sessions_for_route(route=route)
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("starts_at", flat=True)
+    }
+
+
 def _upcoming_first(sessions, *, now):
     upcoming = [session for session in sessions if session.starts_at >= now]
     past = [session for session in sessions if session.starts_at < now]

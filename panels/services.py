@@ -13,7 +13,7 @@ from careerpath.services import audit_record
 from panels.models import PanelSession, SessionStatus
 from panels.permissions import can_manage_session, is_progression_coordinator, routes_for_sessions
 from panels.scheduling import submission_deadline_for
-from panels.selectors import places_taken, sessions_for_route
+from panels.selectors import arranged_dates, places_taken
 
 # The fields a coordinator may change, in the order the audit records them.
 EDITABLE_FIELDS = (
@@ -112,12 +112,7 @@ def panel_sessions_create_from_proposals(*, actor, route, dates, start_time, end
     """Create one session on each proposed date, all or none. A date the route already has a
     live session on is skipped, so a second click creates nothing twice. Returns the new
     sessions."""
-    taken = set(
-        timezone.localdate(starts_at)
-        for starts_at in sessions_for_route(route=route)
-        .exclude(status=SessionStatus.CANCELLED)
-        .values_list("starts_at", flat=True)
-    )
+    taken = arranged_dates(route=route)
     created = []
     for day in sorted(set(dates)):
         if day in taken:

@@ -101,7 +101,9 @@ def session_propose(request):
             "routes": selectors.session_routes_for(user=request.user),
         })  # fmt: skip
     route = get_route_for_sessions(request.user, request.GET["route"])
-    proposals = propose_sessions(panel=route.panel, year_start=timezone.localdate())
+    proposed = propose_sessions(panel=route.panel, year_start=timezone.localdate())
+    arranged = selectors.arranged_dates(route=route)
+    proposals = [proposal for proposal in proposed if proposal.date not in arranged]
     form = ProposalsForm(request.POST if request.method == "POST" else None, proposals=proposals)
     if proposals and form.is_valid():
         data = form.cleaned_data
@@ -119,6 +121,7 @@ def session_propose(request):
             return redirect("panels:session-list")
     return render(request, "panels/session_propose.html", {
         "route": route, "form": form, "proposals": proposals,
+        "arranged": sorted(day for day in arranged if day >= timezone.localdate()),
         "regular": has_regular_cadence(route.panel), "lead_days": lead_days(route.panel),
     })  # fmt: skip
 

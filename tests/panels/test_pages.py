@@ -280,3 +280,24 @@ def test_session_edit_query_budget(
     # person's organisation (header)
     with django_assert_num_queries(5):
         coordinator_client.get(reverse("panels:session-edit", args=[session.pk]))
+
+
+def test_dates_already_arranged_are_not_proposed_again(
+    coordinator_client, coordinator, lincolnshire_route
+):
+    from panels.services import panel_sessions_create_from_proposals
+
+    PanelSession.objects.filter(route=lincolnshire_route).delete()
+    proposals = propose_sessions(panel=lincolnshire_route.panel, year_start=timezone.localdate())
+    panel_sessions_create_from_proposals(
+        actor=coordinator, route=lincolnshire_route, dates=[p.date for p in proposals],
+        start_time=datetime.time(23, 0), end_time=datetime.time(23, 30), capacity=6,
+        location="Room 3",
+    )  # fmt: skip
+    url = reverse("panels:session-propose") + f"?route={lincolnshire_route.pk}"
+    html = coordinator_client.get(url).content.decode()
+    assert "Every proposed date for the next twelve months already has a session" in html
+    PanelSession.objects.filter(route=lincolnshire_route).order_by("starts_at").last().delete()
+    html = coordinator_client.get(url).content.decode()
+    assert html.count('name="dates"') == 1
+    assert "Those dates are not proposed again" in html
