@@ -301,3 +301,15 @@ def test_dates_already_arranged_are_not_proposed_again(
     html = coordinator_client.get(url).content.decode()
     assert html.count('name="dates"') == 1
     assert "Those dates are not proposed again" in html
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_proposals_page_query_budget(
+    coordinator_client, coordinator, lincolnshire_route, django_assert_num_queries, count
+):
+    add_sessions(coordinator, lincolnshire_route, count)
+    url = reverse("panels:session-propose") + f"?route={lincolnshire_route.pk}"
+    # session, user, roles; the route with its framework; the days it has sessions on; the
+    # organisation (header)
+    with django_assert_num_queries(6):
+        coordinator_client.get(url)
