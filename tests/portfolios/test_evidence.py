@@ -338,3 +338,23 @@ def test_a_signed_observations_item_is_read_only_for_its_worker(client, worker):
         services.evidence_item_delete(item=item, actor=worker)
     item.refresh_from_db()
     assert (item.title, item.in_bin) == ("Direct work with a sibling group", False)
+
+
+def test_purge_keeps_an_item_something_else_protects_and_goes_on(worker, monkeypatch):
+    from django.db.models import ProtectedError
+
+    protected = _in_bin_since(make_item(worker, files=[text_file("kept.txt", "Kept")]), days=100)
+    other = _in_bin_since(make_item(worker), days=100)
+    delete = EvidenceItem.delete
+
+    def refuse_protected(self, *args, **kwargs):
+        if self.pk == protected.pk:  # as a signed observation pointing at its item would
+            raise ProtectedError("protected", {self})
+        return delete(self, *args, **kwargs)
+
+    monkeypatch.setattr(EvidenceItem, "delete", refuse_protected)
+    assert services.evidence_bin_purge() == 1
+    assert EvidenceItem.objects.filter(pk=protected.pk).exists()
+    assert protected.files.count() == 1  # its files' deletion was rolled back with it
+    assert default_storage.exists(protected.files.get().storage_key)
+    assert not EvidenceItem.objects.filter(pk=other.pk).exists()
