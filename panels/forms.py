@@ -30,6 +30,16 @@ class DateField(DateInputField):
             raise ValidationError(f"{self.what.capitalize()} must be a real date") from error
 
 
+class TextInput(forms.TextInput):
+    """A text input showing a time as 10:00. Named TextInput because crispy-forms-gds styles
+    widgets, and marks their errors, by class name."""
+
+    def format_value(self, value):
+        if isinstance(value, datetime.time):
+            return value.strftime("%H:%M")
+        return super().format_value(value)
+
+
 class TimeField(forms.TimeField):
     def __init__(self, *, what, **kwargs):
         super().__init__(
@@ -39,7 +49,7 @@ class TimeField(forms.TimeField):
                 "required": f"Enter {what}",
                 "invalid": f"Enter {what} as hours and minutes, for example 10:00",
             },
-            widget=forms.TimeInput(format="%H:%M"),
+            widget=TextInput,  # the Design System has no time component
             **kwargs,
         )
 
@@ -47,6 +57,7 @@ class TimeField(forms.TimeField):
 def _helper(*fields):
     helper = FormHelper()
     helper.form_tag = False
+    helper.disable_csrf = True  # the template's form carries the token
     helper.layout = Layout(*fields)
     return helper
 
@@ -66,6 +77,7 @@ class SessionDetailsForm(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
+        widget=forms.TextInput(attrs={"input_type": "url", "spellcheck": "false"}),
         help_text="For example, the Microsoft Teams link. Give a link, a room, or both.",
         error_messages={
             "invalid": "Enter the meeting link as a web address, like https://teams.microsoft.com/...",
@@ -81,6 +93,7 @@ class SessionDetailsForm(forms.Form):
     capacity = forms.IntegerField(
         label="Places",
         help_text="How many people the panel can hear in this session.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "required": "Enter how many places the session has",
             "invalid": "Places must be a whole number, like 6",
@@ -158,6 +171,8 @@ class SessionForm(SessionDetailsForm):
         else:
             del self.fields["route"]
             self.fields["submission_deadline"].required = True
+        if session is None:
+            del self.fields["saved_version"]
         fields = [
             Field.select("route") if session is None else None,
             Field("date"),
@@ -168,7 +183,7 @@ class SessionForm(SessionDetailsForm):
             Field.text("capacity", field_width=3),
             Field("submission_deadline"),
             Field.textarea("notes", rows=3),
-            Field("saved_version"),
+            Field("saved_version") if session is not None else None,
         ]
         self.helper = _helper(*[field for field in fields if field is not None])
 
