@@ -1,5 +1,9 @@
 """The framework editor: framework editors change drafts of their own council's frameworks here.
-Published and retired versions are read-only; a new version starts with "Copy to a new draft"."""
+Published and retired versions are read-only; a new version starts with "Copy to a new draft".
+
+Isolation is written once for every page here: each choice list offers only what the person may
+choose (which also makes the form refuse anything else a POST names), each permission hook asks
+can_edit_framework about the object's version, and each save and delete asks again on the server."""
 
 import copy
 
@@ -122,6 +126,9 @@ class EditorScopedAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         return _scope_choices(form, request.user, framework=_framework_of(obj))
 
+    def get_changelist_form(self, request, **kwargs):
+        return _scope_choices(super().get_changelist_form(request, **kwargs), request.user)
+
     def _editor(self, request):
         return request.user.is_superuser or is_framework_editor(request.user)
 
@@ -239,6 +246,11 @@ class FrameworkAdmin(EditorScopedAdmin):
     search_fields = ["title", "profession"]
     readonly_fields = ["status", "published_at", "retired_at", "copied_from", "version"]
     inlines = [RoleInline, RouteInline]
+
+    def get_list_filter(self, request):
+        # Other councils' names are not an editor's to choose from, even as a filter.
+        filters = super().get_list_filter(request)
+        return filters if request.user.is_superuser else [f for f in filters if f != "organisation"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -416,6 +416,13 @@ def test_a_published_versions_page_saves_nothing_through_its_inlines(editor_clie
     assert snapshot() == before
 
 
+def test_the_framework_list_names_no_other_council(editor_client, versions):
+    html = editor_client.get(url("framework_changelist")).content.decode()
+    assert "Medway Council" in html
+    assert "Dudley Council" not in html
+    assert "Lincolnshire County Council" not in html
+
+
 def test_a_new_framework_belongs_to_the_editors_council_whatever_the_post_says(
     editor_client, versions
 ):
