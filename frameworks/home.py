@@ -21,6 +21,7 @@ from frameworks.models import (
 )
 from frameworks.permissions import frameworks_visible_to
 from frameworks.rules import JUDGEMENT, NOT_MET, TIME_RULE_TYPES, eligible_from, evaluate
+from frameworks.selectors import level_code_matches
 
 
 def _day(day):
@@ -29,20 +30,14 @@ def _day(day):
 
 def matching_level(*, person, current):
     """The level of a published framework of the person's council that their employment
-    record's current level names. The record keeps a code ("SW2A"; "A" for Family Worker level
-    A), so a code that is only the level's letter matches "<role code><letter>" (FW + A), and
-    the recorded level name ("Family Worker level A") chooses between roles."""
-    code = current.level_code
+    record's current level names (see level_code_matches)."""
     published = frameworks_visible_to(person).filter(status=FrameworkStatus.PUBLISHED)
-    candidates = list(
-        Level.objects.filter(role__framework__in=published, code__endswith=code)
+    candidates = (
+        Level.objects.filter(role__framework__in=published, code__endswith=current.level_code)
         .select_related("role__framework")
         .order_by("role__framework__title", "role__order", "order")
     )
-    exact = [level for level in candidates if level.code == code]
-    pool = exact or [level for level in candidates if level.code == level.role.code + code]
-    named = [level for level in pool if level.role.title.lower() in current.level_name.lower()]
-    return next(iter(named or pool), None)
+    return next((level for level in candidates if level_code_matches(current, level)), None)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from careerpath.permissions import require_staff
 from careerpath.selectors import AttentionItem
-from frameworks.facts import person_facts
+from frameworks.facts import current_level_of, person_facts
 from frameworks.models import (
     Category,
     Criterion,
@@ -219,12 +219,28 @@ def criteria_for_target(*, level):
     )
 
 
+def level_code_matches(current, level):
+    """Whether the employment record's current level (a LevelHistory row) names this level:
+    "SW2A" names SW2A; a code that is only the level's letter names it within the role the
+    recorded name gives ("A", "Family Worker level A" names FWA of Family Worker)."""
+    if current.level_code == level.code:
+        return True
+    return (
+        level.code == level.role.code + current.level_code
+        and level.role.title.lower() in current.level_name.lower()
+    )
+
+
 def route_eligibility_for(*, person, route, on):
     """The route's eligibility rules checked against what the service knows about the person
     today: their current level and when they started it, qualification and registration dates,
     contract and ASYE. Returns (report, note), note saying why time at level cannot count."""
+    current = current_level_of(person)
+    from_level = route.from_level
+    if from_level is not None and current and level_code_matches(current, from_level):
+        from_level = None  # the record names the route's starting level: time at level counts
     facts, note = person_facts(
-        person=person, on=on, from_level=route.from_level,
+        person=person, on=on, from_level=from_level, current=current,
         time_at_level=route.from_level is not None,
     )  # fmt: skip
     rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]

@@ -398,3 +398,24 @@ def test_route_requirements_put_the_checks_beneath_the_document_they_check():
         Requirement("At least 1 piece of evidence"),
     ]
     assert standards == {"attested": ("Verified by HR",)}
+
+
+def test_a_level_recorded_by_its_letter_counts_as_the_routes_starting_level(client, demo_people):
+    from frameworks.models import ProgressionRoute
+
+    # The family worker's record says "A", "Family Worker level A (Entry)": level FWA.
+    route = ProgressionRoute.objects.get(framework=medway("family-worker"), code="FWA-FWB")
+    Rule.objects.create(
+        route=route, scope="eligibility", type="min_months_at_level", parameters={"months": 6}
+    )
+    html = route_page(client, demo_people["medway.family-worker"], "medway", "FWA-FWB")
+    assert "Your eligibility today" in html
+    assert "months at your current level" in html
+    assert "Your recorded level is A" not in html
+    # The same letter does not name another role's level A.
+    other = ProgressionRoute.objects.get(
+        framework__slug="specialist-assessment-team", code="MHPA-MHPB"
+    )
+    client.force_login(demo_people["medway.family-worker"])
+    html = client.get(reverse("frameworks:route-detail", args=[other.pk])).content.decode()
+    assert "Your recorded level is A; this route starts from MHPA." in html
