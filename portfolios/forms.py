@@ -2,12 +2,14 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portfolios.models import KIND_CHOICES
 from portfolios.selectors import LibraryFilters
 from portfolios.services import StagedFile
+from portfolios.uploads import ACCEPTED
 
 
 class DateField(DateInputField):
@@ -95,17 +97,17 @@ class EvidenceItemForm(forms.Form):
         error_messages={"max_length": "Case reference must be 40 characters or fewer"},
     )
     is_certificate = forms.BooleanField(label="This is, or includes, a certificate", required=False)
-    files = MultipleFileField(
-        label="Add files (optional)",
-        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, plain text, PNG or JPEG. You can "
-        "choose several.",
-    )
+    files = MultipleFileField(label="Add files (optional)")  # hint set in __init__
     # When the item was last saved, as the person saw it: an older copy is refused.
     saved_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
+        self.fields["files"].help_text = (
+            f"{ACCEPTED[0].upper()}{ACCEPTED[1:]}, up to {settings.EVIDENCE_MAX_UPLOAD_MB} MB "
+            "each. You can choose several."
+        )
         self.staged = []
         self.personal_data = []
         self.helper = _helper(
