@@ -161,3 +161,19 @@ def test_folding_keeps_each_line_within_75_octets_and_never_splits_a_character(t
 
 def test_escaping():
     assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_an_invitation_for_a_stored_session(demo_people):
+    from panels.models import PanelSession
+
+    session = (
+        PanelSession.objects.select_related("route", "organisation", "created_by")
+        .filter(organisation__slug="lincolnshire")
+        .first()
+    )
+    worker = demo_people["lincolnshire.worker"]
+    properties = parse(session_invitation_ics(session=session, attendee=worker))
+    assert value(properties, "UID") == f"panel-session-{session.pk}-person-{worker.pk}@careerpath"
+    assert value(properties, "ORGANIZER") == f"mailto:{session.created_by.email}"
+    assert properties["ATTENDEE"][0][1] == f"mailto:{worker.email}"
+    assert properties["ATTENDEE"][0][0]["CN"] == f'"{worker.get_full_name()}"'

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from careerpath.working_days import is_working_day
 from panels.scheduling import (
@@ -81,3 +83,18 @@ def test_every_proposal_is_a_working_day_with_a_working_day_deadline_before_it(y
 def test_routes_arranged_case_by_case_get_no_proposals(panel):
     assert propose_sessions(panel=panel, year_start=D(2027, 1, 1)) == []
     assert not has_regular_cadence(panel)
+
+
+@given(year_start=st.dates(min_value=D(2020, 1, 1), max_value=D(2035, 12, 31)))
+def test_proposals_fall_within_the_twelve_months_on_working_days(year_start):
+    end = D(year_start.year + 1, year_start.month, 1)
+    lincolnshire = propose_sessions(panel=LINCOLNSHIRE, year_start=year_start)
+    quarterly = propose_sessions(panel=DUDLEY, year_start=year_start)
+    assert {p.date.month for p in lincolnshire} <= {4, 9, 12}
+    assert len(lincolnshire) in (2, 3)  # the starting month's date may have passed
+    assert len(quarterly) == 4
+    for proposal in [*lincolnshire, *quarterly]:
+        assert year_start <= proposal.date < end
+        assert is_working_day(proposal.date)
+        assert is_working_day(proposal.submission_deadline)
+        assert proposal.submission_deadline <= proposal.date - datetime.timedelta(days=14)
