@@ -117,7 +117,8 @@ def session_propose(request):
         except services.PanelSessionError as error:
             _report(form, error)
         else:
-            messages.success(request, f"{len(created)} panel sessions added for {route.title}")
+            count = f"{len(created)} panel session{'' if len(created) == 1 else 's'}"
+            messages.success(request, f"{count} added for {route.title}")
             return redirect("panels:session-list")
     return render(request, "panels/session_propose.html", {
         "route": route, "form": form, "proposals": proposals,
