@@ -74,6 +74,10 @@ def evidence_uploads_stage(*, files):
 
 
 def _add_file(item, staged, previous=None):
+    # A file staged long ago may have left storage since (the bin's purge removes bytes that
+    # no saved version uses): say so rather than save a version without its bytes.
+    if not default_storage.exists(staged.key):
+        raise EvidenceError(f"The file '{staged.name}' is no longer stored: choose it again")
     return EvidenceFile.objects.create(
         item=item,
         previous=previous,

@@ -358,3 +358,19 @@ def test_purge_keeps_an_item_something_else_protects_and_goes_on(worker, monkeyp
     assert protected.files.count() == 1  # its files' deletion was rolled back with it
     assert default_storage.exists(protected.files.get().storage_key)
     assert not EvidenceItem.objects.filter(pk=other.pk).exists()
+
+
+def test_a_staged_file_whose_bytes_left_storage_is_not_saved_without_them(worker):
+    staged, _ = services.evidence_uploads_stage(files=[text_file("gone.txt", "Gone since")])
+    default_storage.delete(staged[0].key)
+    before = EvidenceItem.objects.count()
+    with pytest.raises(services.EvidenceError, match="no longer stored"):
+        make_item_with_staged(worker, staged)
+    assert EvidenceItem.objects.count() == before
+
+
+def make_item_with_staged(owner, staged):
+    return services.evidence_item_create(
+        owner=owner, files=staged, kind="case_example", title="T",
+        dated=datetime.date(2025, 1, 1), reflection="", case_reference="", is_certificate=False,
+    )  # fmt: skip
