@@ -56,3 +56,12 @@ def test_coordinators_arrange_sessions_only_for_published_routes_with_a_panel(de
     assert not routes_for_sessions(demo_people["medway.coordinator"]).exists()
     assert list(routes_for_sessions(demo_people["lincolnshire.coordinator"]).values_list(
         "code", flat=True)) == ["L1-L2"]  # fmt: skip
+
+
+def test_the_service_administrators_do_not_arrange_councils_panels(personas, lincolnshire_route):
+    superuser = personas["superuser"]
+    session = session_in(lincolnshire_route)
+    assert not can_manage_session(superuser, session)
+    assert not can_view_session(superuser, session)
+    assert not sessions_managed_by(superuser).exists()
+    assert not routes_for_sessions(superuser).exists()
