@@ -1,9 +1,9 @@
 """The framework editor keeps councils apart and published versions read-only, for writes too.
 
 Every add and change page is posted to as a crafted request naming another council's object (a
-draft, so only the council check can refuse it) and a published version's object (of the editor's
-own council, so only the status check can refuse it); each must change nothing. The same data
-naming the editor's own draft saves, so the refusals are not an accident of bad data."""
+draft, so only the council check can refuse it) and a published or retired version's object (of
+the editor's own council, so only the status check can refuse it); each must change nothing. The
+same data naming the editor's own draft saves, so the refusals are not an accident of bad data."""
 
 from html.parser import HTMLParser
 
@@ -17,7 +17,13 @@ from django.urls import reverse
 
 from careerpath.models import Organisation, User
 from frameworks.admin import CriterionAdmin
-from frameworks.importing import ImportProblems, framework_export, framework_import
+from frameworks.importing import (
+    ImportProblems,
+    framework_as_data,
+    framework_export,
+    framework_import,
+    framework_import_data,
+)
 from frameworks.models import (
     Criterion,
     Framework,
@@ -109,6 +115,11 @@ def url(name, *args):
     return reverse(f"admin:frameworks_{name}", args=args)
 
 
+# Another council's draft (only the council check can refuse it), and the editor's own council's
+# published and retired versions (only the status check can).
+READ_ONLY = ["other_council", "published", "retired"]
+
+
 class Versions:
     """The editor's own draft, and objects they must not write to."""
 
@@ -122,10 +133,14 @@ class Versions:
         self.other_council = framework_copy_to_draft(
             framework=dudley, actor=demo_people["dudley.framework-editor"]
         )
+        # A retired version of the same framework (version 3), whole, routes and all.
+        data = framework_as_data(self.published)
+        data["status"] = FrameworkStatus.RETIRED
+        self.retired = framework_import_data(data=data, name="retired")
 
     def of(self, target):
         return {"own_draft": self.draft, "other_council": self.other_council,
-                "published": self.published}[target]  # fmt: skip
+                "published": self.published, "retired": self.retired}[target]  # fmt: skip
 
 
 def role_of(framework):
@@ -186,7 +201,7 @@ ADD_PAGES = {
 
 
 @pytest.mark.parametrize("page", list(ADD_PAGES))
-@pytest.mark.parametrize("target", ["own_draft", "other_council", "published"])
+@pytest.mark.parametrize("target", ["own_draft", *READ_ONLY])
 def test_an_add_page_saves_only_into_the_editors_own_draft(editor_client, versions, page, target):
     data = form_data(editor_client, url(f"{page}_add"))
     named = ADD_PAGES[page](versions.of(target))
@@ -202,7 +217,7 @@ def test_an_add_page_saves_only_into_the_editors_own_draft(editor_client, versio
 
 
 @pytest.mark.parametrize("field", ["from_level", "to_level"])
-@pytest.mark.parametrize("target", ["other_council", "published"])
+@pytest.mark.parametrize("target", READ_ONLY)
 def test_a_new_route_in_a_draft_cannot_point_at_anyone_elses_level(
     editor_client, versions, field, target
 ):
@@ -246,7 +261,7 @@ CHANGE_PAGES = {
 
 
 @pytest.mark.parametrize("page", list(CHANGE_PAGES))
-@pytest.mark.parametrize("target", ["other_council", "published"])
+@pytest.mark.parametrize("target", READ_ONLY)
 def test_a_drafts_object_cannot_be_moved_into_anyone_elses_version(
     editor_client, versions, page, target
 ):
@@ -281,12 +296,12 @@ OBJECTS = {
 
 
 @pytest.mark.parametrize("page", list(OBJECTS))
-@pytest.mark.parametrize("target", ["other_council", "published"])
+@pytest.mark.parametrize("target", READ_ONLY)
 def test_anyone_elses_version_cannot_be_changed_or_deleted(editor_client, versions, page, target):
     own = OBJECTS[page](versions.draft)
     data = form_data(editor_client, url(f"{page}_change", own.pk))
     obj = OBJECTS[page](versions.of(target))
-    # Another council's object is not there for this editor; a published one is there to read.
+    # Another council's object is not there for this editor; a read-only one is there to read.
     refused = 404 if target == "other_council" else 403
     before = snapshot()
     assert post(editor_client, url(f"{page}_change", obj.pk), data).status_code == refused
@@ -295,8 +310,9 @@ def test_anyone_elses_version_cannot_be_changed_or_deleted(editor_client, versio
 
 
 @pytest.mark.parametrize("page", list(OBJECTS))
-def test_a_published_version_cannot_be_deleted_in_bulk(editor_client, versions, page):
-    obj = OBJECTS[page](versions.published)
+@pytest.mark.parametrize("target", ["published", "retired"])
+def test_a_read_only_version_cannot_be_deleted_in_bulk(editor_client, versions, page, target):
+    obj = OBJECTS[page](versions.of(target))
     action = {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
     before = snapshot()
     response = editor_client.post(url(f"{page}_changelist"), action)
@@ -324,11 +340,12 @@ def test_a_drafts_objects_can_be_deleted_in_bulk(editor_client, versions):
 
 
 @pytest.mark.parametrize("page", list(OBJECTS))
-def test_the_bulk_delete_refuses_a_read_only_object_even_if_asked_directly(versions, page):
+@pytest.mark.parametrize("target", READ_ONLY)
+def test_the_bulk_delete_refuses_a_read_only_object_even_if_asked_directly(versions, page, target):
     """The backstop under the admin's own checks: delete_queryset refuses on its own."""
     request = RequestFactory().post("/")
     request.user = versions.editor
-    obj = OBJECTS[page](versions.published)
+    obj = OBJECTS[page](versions.of(target))
     model_admin = admin.site.get_model_admin(type(obj))
     before = snapshot()
     with pytest.raises(PermissionDenied):
@@ -348,7 +365,7 @@ INLINES = [
 
 
 @pytest.mark.parametrize(("page", "parent", "prefix", "child"), INLINES)
-@pytest.mark.parametrize("target", ["other_council", "published"])
+@pytest.mark.parametrize("target", READ_ONLY)
 @pytest.mark.parametrize("delete", [False, True], ids=["change", "delete"])
 def test_an_inline_row_cannot_reach_into_anyone_elses_version(
     editor_client, versions, page, parent, prefix, child, target, delete
@@ -365,7 +382,7 @@ def test_an_inline_row_cannot_reach_into_anyone_elses_version(
 
 
 @pytest.mark.parametrize(("page", "parent", "prefix", "child"), INLINES)
-@pytest.mark.parametrize("target", ["own_draft", "other_council", "published"])
+@pytest.mark.parametrize("target", ["own_draft", *READ_ONLY])
 def test_a_new_inline_row_cannot_name_another_parent(
     editor_client, versions, page, parent, prefix, child, target
 ):
@@ -396,7 +413,7 @@ def test_a_new_inline_row_cannot_name_another_parent(
 def test_a_route_row_on_a_drafts_page_cannot_point_at_anyone_elses_level(editor_client, versions):
     change = url("framework_change", versions.draft.pk)
     data = form_data(editor_client, change)
-    for target in (versions.other_council, versions.published):
+    for target in (versions.other_council, versions.published, versions.retired):
         for field in ("from_level", "to_level"):
             before = snapshot()
             response = post(
@@ -602,7 +619,7 @@ def test_the_import_command_adds_a_new_version_and_leaves_the_published_one_alon
     published_rows = Criterion.objects.filter(level__role__framework=versions.published).count()
     call_command("import_framework", str(path), stdout=open(tmp_path / "out", "w"))  # noqa: SIM115
     newest = Framework.objects.filter(slug="asc-social-workers").order_by("-version").first()
-    assert newest.version == 3  # after the published version 1 and the draft version 2
+    assert newest.version == 4  # after the published 1, the draft 2 and the retired 3
     versions.published.refresh_from_db()
     assert versions.published.status == FrameworkStatus.PUBLISHED
     assert (
