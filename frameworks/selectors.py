@@ -21,6 +21,7 @@ from frameworks.models import (
     Role,
     Rule,
     RuleScope,
+    Standard,
     StandardSet,
 )
 from frameworks.permissions import (
@@ -366,3 +367,8 @@ def route_requirements_for(*, route):
         "requirements": requirements,
         "standards_checks": standards_checks,
     }
+
+
+def standards_of_set(*, code):
+    """The statements of one national set (the KSS, say), in their order: for pickers."""
+    return Standard.objects.filter(standard_set__code=code).order_by("number")

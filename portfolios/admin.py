@@ -3,7 +3,7 @@ about children and families: nobody changes it here, and framework editors do no
 
 from django.contrib import admin
 
-from portfolios.models import EvidenceFile, EvidenceItem
+from portfolios.models import EvidenceFile, EvidenceItem, PracticeObservation
 
 
 class ReadOnlyForSuperusers(admin.ModelAdmin):
@@ -53,3 +53,14 @@ class EvidenceFileAdmin(ReadOnlyForSuperusers):
     list_display = ["original_name", "version", "item", "content_type", "size", "uploaded_at"]
     list_select_related = ["item"]
     raw_id_fields = ["item", "previous"]
+
+
+@admin.register(PracticeObservation)
+class PracticeObservationAdmin(ReadOnlyForSuperusers):
+    """Read-only like evidence: a signed observation is never changed, and a draft is the
+    observer's to finish in the service."""
+
+    list_display = ["worker", "observer", "observed_on", "status", "rating"]
+    list_filter = ["status", "organisation"]
+    list_select_related = ["worker", "observer"]
+    raw_id_fields = ["worker", "observer", "evidence_item"]

@@ -16,8 +16,28 @@ class PortfoliosConfig(AppConfig):
         demo_data_loaded.connect(load_demo_evidence, dispatch_uid="portfolios-demo-evidence")
         register_attention(Role.WORKER, evidence_library_attention)
 
+        # Practice observations: the library feeds the self-assessment's facts; observers and
+        # workers find their observations on the home page; demo observations follow the
+        # demo libraries.
+        from frameworks.facts import register_evidence_source
+        from portfolios.selectors import evidence_facts_for
+        from portfolios.selectors_observations import home_providers
+
+        register_evidence_source(evidence_facts_for)
+        for role, provider in home_providers():
+            register_attention(role, provider)
+        demo_data_loaded.connect(
+            load_demo_observations, dispatch_uid="portfolios-demo-observations"
+        )
+
 
 def load_demo_evidence(sender, **kwargs):
     from portfolios.demo import demo_evidence_load
 
     demo_evidence_load()
+
+
+def load_demo_observations(sender, **kwargs):
+    from portfolios.demo_observations import demo_observations_load
+
+    demo_observations_load()

@@ -120,9 +120,41 @@ def _panel_session(owner):
     return {"pk": session.pk}
 
 
+def _observation(owner, *, as_observer):
+    """For a worker, a signed observation of their practice; otherwise the owner's own draft
+    (made directly: people who may not observe get their 403 before the object is read)."""
+    from django.utils import timezone
+
+    from careerpath.models import User
+    from portfolios.models import PracticeObservation
+
+    organisation = owner.organisation or Organisation.objects.get(slug="medway")
+    someone = User.objects.filter(organisation=organisation).exclude(pk=owner.pk).first()
+    if not as_observer and owner.role_memberships.filter(role="worker").exists():
+        observation = PracticeObservation.objects.create(
+            organisation=organisation, worker=owner, observer=someone, rating=3,
+            status="signed", signed_at=timezone.now(), observed_on=timezone.localdate(),
+        )  # fmt: skip
+    else:
+        observation = PracticeObservation.objects.create(
+            organisation=organisation, worker=someone, observer=owner
+        )
+    return {"pk": observation.pk}
+
+
+def _readable_observation(owner):
+    return _observation(owner, as_observer=False)
+
+
+def _draft_observation(owner):
+    return _observation(owner, as_observer=True)
+
+
 EDITORS = frozenset({"framework_editor"})
 COORDINATORS = frozenset({"progression_coordinator"})
 MANAGERS = frozenset({"line_manager", "practice_supervisor"})
+OBSERVERS = frozenset({"practice_supervisor", "line_manager", "team_manager"})
+OBSERVATION_READERS = OBSERVERS | {"worker"}
 
 MATRIX = {
     "careerpath:login": Access(PUBLIC, ok_status_signed_in=302),
@@ -162,6 +194,11 @@ MATRIX = {
     ),
     "portfolios:evidence-file-download": Access(STAFF, own=own_file, page=False),
     "portfolios:evidence-file-replace": Access(STAFF, own=own_file),
+    "portfolios:observation-list": Access(OBSERVATION_READERS),
+    "portfolios:observation-create": Access(OBSERVERS),
+    "portfolios:observation-detail": Access(OBSERVATION_READERS, own=_readable_observation),
+    "portfolios:observation-update": Access(OBSERVERS, own=_draft_observation),
+    "portfolios:observation-sign": Access(OBSERVERS, own=_draft_observation),
     "panels:session-list": Access(COORDINATORS),
     "panels:session-create": Access(COORDINATORS),
     "panels:session-propose": Access(COORDINATORS),

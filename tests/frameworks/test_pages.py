@@ -116,7 +116,7 @@ def test_a_note_that_is_too_long_is_refused_and_what_was_typed_is_kept(worker_cl
     assert "Notes must be 1000 characters or fewer" in html
     assert "govuk-error-summary" in html
     assert "x" * 1001 in html
-    assert not DevelopmentPlan.objects.exists()
+    assert not DevelopmentPlan.objects.filter(person__username="medway.worker").exists()
 
 
 def test_editors_publish_copy_and_compare_versions_from_the_framework_page(client, demo_people):
@@ -202,7 +202,8 @@ BUDGETS = {
     # and standards; both select lists (count and rows each); the routes between and their rules
     "compare": 4 + 13,
     "search": 4 + 2,  # count of matches, the first 100 with their level, role and framework
-    "self-assessment": 4 + 4,  # level; its criteria, their rules; the current level
+    # level; its criteria, their rules; the current level; the evidence library's facts
+    "self-assessment": 4 + 5,
     # plan; level; criteria, their rules; what the person has; their managers, to share with
     "plan": 4 + 6,
     "route": 4 + 3,  # route with framework and levels; its rules; the person's current level
@@ -278,7 +279,7 @@ def test_a_plan_saved_elsewhere_since_it_was_opened_is_not_overwritten(worker_cl
     criterion = level.criteria.first()
     url = reverse("frameworks:self-assessment", args=[level.pk])
     worker_client.post(url, {f"note_{criterion.pk}": "First"})
-    plan = DevelopmentPlan.objects.get()
+    plan = DevelopmentPlan.objects.get(person__username="medway.worker")
     update = reverse("frameworks:self-assessment-update", args=[level.pk, plan.pk])
     opened = plan.updated_at.isoformat()
     worker_client.post(update, {"saved_version": opened, f"note_{criterion.pk}": "Second"})
