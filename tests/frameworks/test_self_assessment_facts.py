@@ -177,3 +177,21 @@ def test_query_budget_does_not_grow_with_the_library(
     # the worker's current level. The library source here reads no database.
     with django_assert_num_queries(4 + 4):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_query_budget_with_the_real_library(client, demo_people, django_assert_num_queries, size):
+    from portfolios.models import EvidenceItem as LibraryItem
+
+    worker, level = demo_people["dudley.worker"], dudley_senior()
+    LibraryItem.objects.bulk_create(
+        LibraryItem(owner=worker, kind="case_example", title=f"Case {n}",
+                    dated=datetime.date(2025, 1, 1))
+        for n in range(size)
+    )  # fmt: skip
+    client.force_login(worker)
+    url = reverse("frameworks:self-assessment", args=[level.pk])
+    # session, user, roles, organisation (every page); the level; its criteria; their rules;
+    # the worker's current level; their library as facts (one query, whatever its size).
+    with django_assert_num_queries(4 + 5):
+        assert client.get(url).status_code == 200

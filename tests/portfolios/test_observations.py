@@ -178,7 +178,6 @@ def test_a_signed_observation_cannot_be_changed_by_anyone(client, demo_people, o
         client.force_login(demo_people[username])
         assert client.post(update, crafted).status_code == status, username
 
-    client.force_login(demo_people[f"{observer.username}"])
     admin_url = reverse("admin:portfolios_practiceobservation_change", args=[observation.pk])
     from careerpath.models import User
 
@@ -442,3 +441,17 @@ def test_observation_page_query_budget(
     }[page]
     with django_assert_num_queries(4 + budget):
         assert client.get(url).status_code == 200
+
+
+def test_the_library_item_links_to_the_observation_and_cannot_be_changed(client, observer, worker):
+    observation, _ = observation_sign(observation=draft(observer, worker), actor=observer)
+    item = observation.evidence_item
+    client.force_login(worker)
+    html = client.get(reverse("portfolios:evidence-detail", args=[item.pk])).content.decode()
+    assert reverse("portfolios:observation-detail", args=[observation.pk]) in html
+    assert "Change details or add files" not in html
+    update = reverse("portfolios:evidence-update", args=[item.pk])
+    assert client.post(update, {"kind": "case_example", "title": "Changed"}).status_code == 403
+    assert client.post(reverse("portfolios:evidence-delete", args=[item.pk])).status_code == 403
+    item.refresh_from_db()
+    assert (item.kind, item.rating, item.deleted_at) == ("practice_observation", 3, None)
