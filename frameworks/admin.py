@@ -238,8 +238,26 @@ class RouteInline(ScopedInline):
     show_change_link = True
 
 
+class FrameworkForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # The version number is not on the form, so Django cannot check this constraint itself.
+        slug, framework = cleaned_data.get("slug"), self.instance
+        organisation = cleaned_data.get("organisation") or getattr(framework, "organisation", None)
+        if framework.pk and slug and organisation:
+            taken = Framework.objects.filter(
+                organisation=organisation, slug=slug, version=framework.version
+            ).exclude(pk=framework.pk)
+            if taken.exists():
+                self.add_error(
+                    "slug", f"Version {framework.version} of '{slug}' exists: choose another slug."
+                )
+        return cleaned_data
+
+
 @admin.register(Framework)
 class FrameworkAdmin(EditorScopedAdmin):
+    form = FrameworkForm
     list_display = ["title", "version", "version_label", "status", "organisation"]
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation"]

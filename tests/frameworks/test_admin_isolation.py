@@ -452,6 +452,19 @@ def test_a_new_framework_belongs_to_the_editors_council_whatever_the_post_says(
     assert (framework.organisation, framework.status) == (versions.editor.organisation, "draft")
 
 
+def test_a_drafts_slug_cannot_take_another_versions_place(editor_client, versions):
+    second_draft = framework_copy_to_draft(
+        framework=Framework.objects.get(organisation__slug="medway", slug="family-worker"),
+        actor=versions.editor,
+    )
+    change = url("framework_change", versions.draft.pk)
+    before = snapshot()
+    response = post(editor_client, change, form_data(editor_client, change), slug=second_draft.slug)
+    assert response.status_code == 200
+    assert "choose another slug" in str(response.context["adminform"].form.errors["slug"])
+    assert snapshot() == before
+
+
 def test_a_superuser_may_choose_any_councils_draft_but_never_a_published_version(client, versions):
     client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
     data = form_data(client, url("criterion_add"))
