@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include((careerpath_patterns, "careerpath"))),
     path("frameworks/", include("frameworks.urls")),
     path("panels/", include("panels.urls")),
-    path("evidence/", include("portfolios.urls")),
+    path("", include("portfolios.urls")),
     path("admin/", admin.site.urls),
 ]
 

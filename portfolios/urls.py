@@ -1,19 +1,24 @@
-from django.urls import path
+from django.urls import include, path
 
 from portfolios import views, views_observations
+from portfolios.applications import urls as application_urls
 
 app_name = "portfolios"
 
 urlpatterns = [
-    path("", views.evidence_list, name="evidence-list"),
-    path("add/", views.evidence_create, name="evidence-create"),
-    path("bin/", views.evidence_bin, name="evidence-bin"),
-    path("<int:pk>/", views.evidence_detail, name="evidence-detail"),
-    path("<int:pk>/edit/", views.evidence_update, name="evidence-update"),
-    path("<int:pk>/delete/", views.evidence_delete, name="evidence-delete"),
-    path("<int:pk>/restore/", views.evidence_restore, name="evidence-restore"),
-    path("files/<int:pk>/", views.evidence_file_download, name="evidence-file-download"),
-    path("files/<int:pk>/replace/", views.evidence_file_replace, name="evidence-file-replace"),
+    path("evidence/", views.evidence_list, name="evidence-list"),
+    path("evidence/add/", views.evidence_create, name="evidence-create"),
+    path("evidence/bin/", views.evidence_bin, name="evidence-bin"),
+    path("evidence/<int:pk>/", views.evidence_detail, name="evidence-detail"),
+    path("evidence/<int:pk>/edit/", views.evidence_update, name="evidence-update"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence-delete"),
+    path("evidence/<int:pk>/restore/", views.evidence_restore, name="evidence-restore"),
+    path("evidence/files/<int:pk>/", views.evidence_file_download, name="evidence-file-download"),
+    path(
+        "evidence/files/<int:pk>/replace/",
+        views.evidence_file_replace,
+        name="evidence-file-replace",
+    ),
     path("observations/", views_observations.observation_list, name="observation-list"),
     path("observations/new/", views_observations.observation_create, name="observation-create"),
     path(
@@ -27,4 +32,5 @@ urlpatterns = [
     path(
         "observations/<int:pk>/sign/", views_observations.observation_sign, name="observation-sign"
     ),
+    path("applications/", include(application_urls)),
 ]

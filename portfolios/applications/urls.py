@@ -1,0 +1,3 @@
+"""Application pages, mounted under "applications/" in the portfolios namespace."""
+
+urlpatterns = []
