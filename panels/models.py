@@ -1,6 +1,5 @@
-"""What the organisation decides. This first part holds the panel sessions a progression
-coordinator arranges; bookings (which need applications) come next and count against a session's
-capacity through panels.selectors.places_taken."""
+"""What the organisation decides: the panel sessions a progression coordinator arranges, and the
+places booked on them, which count against a session's capacity (panels.selectors.places_taken)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -108,3 +107,37 @@ class PanelSession(models.Model):
     @property
     def is_cancelled(self):
         return self.status == SessionStatus.CANCELLED
+
+
+class Booking(models.Model):
+    """A worker's place on a panel session, on routes where the worker books once their
+    practice supervisor and team manager agree. A cancelled booking stays as a record; an
+    application holds at most one live booking (the constraint below)."""
+
+    application = models.ForeignKey(
+        "portfolios.Application", on_delete=models.PROTECT, related_name="panel_bookings"
+    )
+    session = models.ForeignKey(PanelSession, on_delete=models.PROTECT, related_name="bookings")
+    booked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "booked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(cancelled_at__isnull=True),
+                name="one_live_booking_per_application",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application.applicant} on {self.session}"
+
+    @property
+    def is_live(self):
+        return self.cancelled_at is None
