@@ -1,0 +1,424 @@
+"""The application's state machine, declared once: every transition from the first draft to the
+decision and the appeal, who may take it, the guard that must hold, and which routes use it.
+
+Only transition_apply() writes Application.state (tests/portfolios/test_workflow.py scans the
+source to keep it so). Each transition locks the row, checks the source state, the actor and the
+guard, writes the state and its timestamp, records an audit event in the same transaction and
+queues its side effects after the commit.
+
+Which steps a route uses is data: ProgressionRoute.workflow, e.g.
+    {"booking": "worker_books_after_agreement" | "coordinator_books_after_referral" | null,
+     "referral_by": "team_manager" | null, "manager_report": true | false,
+     "endorsement_by": "team_manager" | null,
+     "eligibility_check_by": "progression_coordinator" | null,
+     "decided_by": "panel" | "line_manager"}
+After submission the route's review steps run in a fixed order (manager's report, endorsement,
+eligibility check), skipping those the route does not use; each step starts from the state the
+previous one left. Booking changes no state: it writes the panel date onto the application
+(portfolios.applications.services.application_book_place, called by panels).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from careerpath.models import Role
+from careerpath.permissions import has_role, is_staff_member
+from careerpath.services import audit_record
+from portfolios.models import Application, ApplicationState
+
+S = ApplicationState
+
+# What a route without the field behaves like: the worker writes, the line manager reports and
+# the panel decides. Every fixture states its own.
+DEFAULT_WORKFLOW = {
+    "booking": None,
+    "referral_by": None,
+    "manager_report": True,
+    "endorsement_by": None,
+    "eligibility_check_by": None,
+    "decided_by": "panel",
+}
+
+
+class ApplicationError(Exception):
+    """A move the application cannot make, with a message for the person who tried."""
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    changed: bool
+    message: str
+    application: Application | None = None
+
+
+def route_workflow(route):
+    return {**DEFAULT_WORKFLOW, **(getattr(route, "workflow", None) or {})}
+
+
+# --- Who may take a transition: predicates over (user, application) -------------------------
+
+
+def _same_council(user, application):
+    return is_staff_member(user) and user.organisation_id == application.organisation_id
+
+
+def is_applicant(user, application):
+    return _same_council(user, application) and user.pk == application.applicant_id
+
+
+def is_applicants_manager(user, application):
+    """The applicant's line manager or practice supervisor: they write the manager's report."""
+    applicant = application.applicant
+    return (
+        _same_council(user, application)
+        and has_role(user, Role.LINE_MANAGER, Role.PRACTICE_SUPERVISOR)
+        and user.pk in (applicant.line_manager_id, applicant.practice_supervisor_id)
+    )
+
+
+def is_applicants_team_manager(user, application):
+    return (
+        _same_council(user, application)
+        and has_role(user, Role.TEAM_MANAGER)
+        and user.pk == application.applicant.team_manager_id
+    )
+
+
+def is_applicants_line_manager(user, application):
+    return (
+        _same_council(user, application)
+        and has_role(user, Role.LINE_MANAGER)
+        and user.pk == application.applicant.line_manager_id
+    )
+
+
+def is_coordinator(user, application):
+    return _same_council(user, application) and has_role(user, Role.PROGRESSION_COORDINATOR)
+
+
+def is_panel_member(user, application):
+    # Panels narrow this to the members of the application's session (issue 11) by
+    # registering a stricter check with register_actor("panel_member", ...).
+    return (
+        _same_council(user, application)
+        and has_role(user, Role.PANEL_MEMBER)
+        and user.pk != application.applicant_id
+    )
+
+
+def is_appeal_authority(user, application):
+    return (
+        _same_council(user, application)
+        and has_role(user, Role.APPEAL_AUTHORITY)
+        and user.pk != application.applicant_id
+    )
+
+
+def is_reviewer(user, application):
+    """Whoever holds the application's current review step may return it to the worker."""
+    return application.state in (*UNDER_REVIEW, S.RETURNED) and step_holder(user, application)
+
+
+def is_decider(user, application):
+    """The route names who decides: its panel, or (Medway) the applicant's line manager."""
+    if route_workflow(application.route)["decided_by"] == "line_manager":
+        return is_applicants_line_manager(user, application)
+    return ACTORS["panel_member"](user, application)
+
+
+ACTORS = {
+    "applicant": is_applicant,
+    "applicants_manager": is_applicants_manager,
+    "applicants_team_manager": is_applicants_team_manager,
+    "coordinator": is_coordinator,
+    "panel_member": is_panel_member,
+    "appeal_authority": is_appeal_authority,
+    "reviewer": is_reviewer,
+    "decider": is_decider,
+}
+
+
+def register_actor(name, predicate):
+    """A later app narrows who may act (e.g. panels: only members of the session)."""
+    ACTORS[name] = predicate
+
+
+# --- Guards: named checks that must hold, provided by the module that knows ----------------
+# A guard takes (application, actor, context) and returns None when it holds, else the reason.
+# "ready_to_submit" is provided by portfolios.applications.readiness (the live readiness check,
+# which includes eligibility on the panel date); others come with the issues that add their
+# steps. An unregistered guard refuses, so nothing slips through before it exists.
+
+GUARDS = {}
+GUARD_PROVIDERS = {"ready_to_submit": "portfolios.applications.readiness"}
+
+
+def register_guard(name, check):
+    GUARDS[name] = check
+
+
+def _guard(name):
+    if name not in GUARDS and name in GUARD_PROVIDERS:
+        from importlib import import_module
+
+        try:
+            import_module(GUARD_PROVIDERS[name])  # registers itself on import
+        except ModuleNotFoundError as error:
+            if error.name != GUARD_PROVIDERS[name]:
+                raise  # the provider exists but is broken: say so
+    return GUARDS.get(name)
+
+
+def _before_hearing(application, actor, context):
+    return None  # the source states already stop at the hearing
+
+
+register_guard("before_hearing", _before_hearing)
+
+
+# --- The table --------------------------------------------------------------------------------
+
+
+def _always(workflow):
+    return True
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple
+    target: str
+    actor: str  # a key of ACTORS
+    guard: str | None = None  # a key of GUARDS
+    uses: object = _always  # workflow dict -> does the route use this step?
+    timestamp: str | None = None  # an Application field set to now
+    # The route's review pipeline decides which of `sources` applies (see review_sources).
+    review_step: str | None = None
+    done_message: str = ""
+    description: str = ""
+    implemented: bool = True
+    details: dict = field(default_factory=dict)
+
+
+# The review steps after submission, in order: (step, the workflow key that switches it on,
+# the state it leaves).
+REVIEW_PIPELINE = (
+    ("review", "manager_report", S.REVIEWED),
+    ("endorse", "endorsement_by", S.ENDORSED),
+    ("confirm_eligibility", "eligibility_check_by", S.ELIGIBILITY_CONFIRMED),
+)
+WITH_THE_WORKER = (S.DRAFTING, S.RETURNED)
+UNDER_REVIEW = (S.SUBMITTED, S.REVIEWED, S.ENDORSED, S.ELIGIBILITY_CONFIRMED)
+DECISIONS = (S.PROGRESSED, S.DEFERRED, S.NOT_PROGRESSED)
+
+
+def review_sources(workflow):
+    """{step: the state it starts from} on this route, plus "hear" and "decide"."""
+    sources = {}
+    state = S.SUBMITTED
+    for step, key, leaves in REVIEW_PIPELINE:
+        if workflow.get(key):
+            sources[step] = state
+            state = leaves
+    if workflow["decided_by"] == "panel":
+        sources["hear"] = state
+        sources["decide"] = S.HEARD
+    else:
+        sources["decide"] = state
+    return sources
+
+
+def _panel(workflow):
+    return workflow["decided_by"] == "panel"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        # start: creating the application (services.application_start); listed so the table
+        # names every step. No source state: there is no application yet.
+        Transition(
+            "start", (), S.DRAFTING, "applicant", description="Start an application",
+        ),
+        Transition(
+            "submit", WITH_THE_WORKER, S.SUBMITTED, "applicant", guard="ready_to_submit",
+            timestamp="submitted_at", done_message="The application has already been submitted",
+            description="Submit the application",
+        ),
+        Transition(
+            "withdraw", (*WITH_THE_WORKER, *UNDER_REVIEW), S.WITHDRAWN, "applicant",
+            guard="before_hearing", done_message="The application has already been withdrawn",
+            description="Withdraw the application",
+        ),
+        # Issue 10: the reviewers' steps.
+        Transition(
+            "return", UNDER_REVIEW, S.RETURNED, "reviewer",
+            done_message="The application has already been returned to the worker",
+            description="Return the application to the worker", implemented=False,
+        ),
+        Transition(
+            "review", (S.SUBMITTED,), S.REVIEWED, "applicants_manager", review_step="review",
+            uses=lambda w: bool(w["manager_report"]),
+            done_message="The manager's report has already been completed",
+            description="Complete the manager's report", implemented=False,
+        ),
+        Transition(
+            "endorse", (S.SUBMITTED, S.REVIEWED), S.ENDORSED, "applicants_team_manager",
+            review_step="endorse", uses=lambda w: bool(w["endorsement_by"]),
+            done_message="The application has already been endorsed",
+            description="Endorse attendance at panel", implemented=False,
+        ),
+        Transition(
+            "confirm_eligibility", (S.SUBMITTED, S.REVIEWED, S.ENDORSED),
+            S.ELIGIBILITY_CONFIRMED, "coordinator", review_step="confirm_eligibility",
+            uses=lambda w: bool(w["eligibility_check_by"]),
+            done_message="Eligibility has already been confirmed",
+            description="Confirm the criteria are met", implemented=False,
+        ),
+        # Issue 11: the panel and the decision.
+        Transition(
+            "hear", UNDER_REVIEW, S.HEARD, "panel_member", review_step="hear", uses=_panel,
+            done_message="The panel has already heard the application",
+            description="Record the hearing", implemented=False,
+        ),
+        *(
+            Transition(
+                f"decide_{outcome.value}", (S.HEARD, *UNDER_REVIEW), outcome, "decider",
+                review_step="decide",
+                uses=(
+                    (lambda w: w["decided_by"] == "panel")
+                    if outcome == S.NOT_PROGRESSED
+                    else _always
+                ),
+                done_message="The decision has already been recorded",
+                description=f"Decide: {outcome.label.lower()}", implemented=False,
+            )
+            for outcome in DECISIONS
+        ),
+        Transition(
+            "lodge_appeal", (S.DEFERRED, S.NOT_PROGRESSED), S.APPEAL_LODGED, "applicant",
+            guard="within_appeal_window", uses=_panel,
+            done_message="An appeal has already been lodged",
+            description="Lodge an appeal", implemented=False,
+        ),
+        Transition(
+            "decide_appeal", (S.APPEAL_LODGED,), S.APPEAL_DECIDED, "appeal_authority",
+            uses=_panel, done_message="The appeal has already been decided",
+            description="Decide the appeal", implemented=False,
+        ),
+    )
+}  # fmt: skip
+
+
+def _step_at(application, state):
+    """The transition that starts from `state` on this application's route."""
+    for step, source in review_sources(route_workflow(application.route)).items():
+        if source == state:
+            return step
+    return None
+
+
+def step_holder(user, application):
+    """Does this person hold the application's current review step (or, once returned, the
+    first one, so a repeated return is a no-op for them)?"""
+    state = S.SUBMITTED if application.state == S.RETURNED else application.state
+    step = _step_at(application, state)
+    if step is None:
+        return False
+    if step == "hear":
+        return ACTORS["panel_member"](user, application)
+    if step == "decide":
+        return ACTORS["decider"](user, application)
+    return ACTORS[TRANSITIONS[step].actor](user, application)
+
+
+def transitions_for_route(route):
+    """The transitions this route uses, in table order."""
+    workflow = route_workflow(route)
+    return [t for t in TRANSITIONS.values() if t.uses(workflow)]
+
+
+def sources_on_route(transition, route):
+    """The states this transition may start from on this route."""
+    workflow = route_workflow(route)
+    if transition.review_step is None:
+        return transition.sources
+    source = review_sources(workflow).get(transition.review_step)
+    return (source,) if source in transition.sources else ()
+
+
+def can_take(user, application, name):
+    """Could this person take the transition now (state and actor; the guard is not run)?"""
+    transition = TRANSITIONS[name]
+    return (
+        transition.uses(route_workflow(application.route))
+        and application.state in sources_on_route(transition, application.route)
+        and ACTORS[transition.actor](user, application)
+    )
+
+
+# --- The runner -------------------------------------------------------------------------------
+
+
+def transition_apply(*, application, name, actor, guard_context=None, on_commit=None, details=None):
+    """Take one transition. Returns TransitionResult(changed, message); a repeat of a transition
+    that already happened is a no-op with a message; anything else illegal raises
+    ApplicationError. on_commit (a callable taking the application) runs after the commit."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or not transition.sources:
+        raise ApplicationError(f"There is no step called '{name}'")
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("route", "applicant", "organisation")
+            .get(pk=application.pk)
+        )
+        if not ACTORS[transition.actor](actor, locked):
+            raise ApplicationError("You cannot do this to this application")
+        if not transition.uses(route_workflow(locked.route)):
+            raise ApplicationError(f"This route has no step '{transition.description.lower()}'")
+        if locked.state == transition.target and transition.done_message:
+            _refresh(application, locked)
+            return TransitionResult(False, transition.done_message, locked)
+        if locked.state not in sources_on_route(transition, locked.route):
+            raise ApplicationError(
+                f"{transition.description} is not possible: the application is "
+                f"{locked.get_state_display().lower()}"
+            )
+        if transition.guard:
+            check = _guard(transition.guard)
+            reason = (
+                "This step's checks are not available yet"
+                if check is None
+                else check(locked, actor, guard_context or {})
+            )
+            if reason:
+                raise ApplicationError(reason)
+        now = timezone.now()
+        previous = locked.state
+        locked.state = transition.target
+        locked.state_changed_at = now
+        fields = ["state", "state_changed_at"]
+        if transition.timestamp:
+            setattr(locked, transition.timestamp, now)
+            fields.append(transition.timestamp)
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action=f"application.{transition.name}",
+            target=locked,
+            organisation=locked.organisation,
+            details={"from": previous, "to": transition.target, **(details or {})},
+        )
+        if on_commit is not None:
+            transaction.on_commit(lambda: on_commit(locked))
+    _refresh(application, locked)
+    return TransitionResult(True, "", locked)
+
+
+def _refresh(application, locked):
+    # The caller's object reflects what is now stored.
+    for name in ("state", "state_changed_at", "submitted_at"):
+        setattr(application, name, getattr(locked, name))
