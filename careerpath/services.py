@@ -22,14 +22,17 @@ def audit_record(*, actor, action, target=None, organisation=None, details=None)
     )
 
 
-def notification_send(*, recipient, subject, body, url=""):
-    """Tell one person something: in the service at once, and by e-mail after the commit."""
+def notification_send(*, recipient, subject, body, url="", email=True):
+    """Tell one person something: in the service at once, and by e-mail after the commit.
+    With email=False the caller queues its own task to e-mail it (one that attaches a file,
+    through careerpath.tasks.notification_email_deliver), so the plain e-mail is not sent too."""
     from careerpath.tasks import send_notification_email
 
     notification = Notification.objects.create(
         recipient=recipient, subject=subject, body=body, url=url
     )
-    send_notification_email.delay_on_commit(notification.pk)
+    if email:
+        send_notification_email.delay_on_commit(notification.pk)
     return notification
 
 

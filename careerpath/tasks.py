@@ -17,6 +17,13 @@ from careerpath.services import notification_email_claim, notification_email_rel
 )
 def send_notification_email(notification_id):
     """E-mail one notification to its recipient, once however often the task runs."""
+    return notification_email_deliver(notification_id)
+
+
+def notification_email_deliver(notification_id, *, attachments=()):
+    """Send a notification's e-mail, with any attachments as (filename, bytes, mimetype), once
+    however often it is called: the claim on the notification makes a retry send nothing. For
+    tasks that build an attachment (a calendar invitation) and call this to send it."""
     notification = (
         Notification.objects.select_related("recipient__organisation")
         .filter(pk=notification_id)
@@ -40,6 +47,8 @@ def send_notification_email(notification_id):
     message.attach_alternative(
         render_to_string("careerpath/email/notification.html", context), "text/html"
     )
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except Exception:
