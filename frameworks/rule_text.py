@@ -1,7 +1,7 @@
 """Rules in plain English for the pages that show what a level or route needs. The wording of
 evidence kinds, roles and procedures is shared with the evaluator's reasons."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from frameworks.rules import (
     PROCEDURE_NAMES,
@@ -55,6 +55,9 @@ class Requirement:
 
     text: str
     checks: tuple = ()
+    # The rule dicts behind it, each once (a count a recency rule already asks for left out):
+    # what the readiness check evaluates for this requirement.
+    rules: tuple = field(default=(), compare=False)
 
 
 def _rule_kinds(rule):
@@ -62,14 +65,14 @@ def _rule_kinds(rule):
     return frozenset(kinds) if kinds and all(kinds) else None
 
 
-def _readings(rules):
-    """Plain-English readings of rules about one thing, without saying the same twice: a count
-    ("at least 2 practice observations") is left out when a recency rule already asks for as
-    many ("2 practice observations: one within the last 6 months and one ...")."""
+def distinct_rules(rules):
+    """Rules about one thing without the same asked twice: a count ("at least 2 practice
+    observations") is left out when a recency rule already asks for as many ("2 practice
+    observations: one within the last 6 months and one ...")."""
     recent = {
         rule["kind"]: len(rule["within_months"]) for rule in rules if rule["type"] == "recency"
     }
-    kept = [
+    return tuple(
         rule
         for rule in rules
         if not (
@@ -77,8 +80,12 @@ def _readings(rules):
             and len(rule.get("kinds") or ()) == 1
             and recent.get(rule["kinds"][0], 0) >= rule["count"]
         )
-    ]
-    return tuple(describe_rule(rule) for rule in kept)
+    )
+
+
+def _readings(rules):
+    """Plain-English readings of rules about one thing, without saying the same twice."""
+    return tuple(describe_rule(rule) for rule in distinct_rules(rules))
 
 
 def _take(rules, used, wanted):
@@ -93,7 +100,15 @@ def _take(rules, used, wanted):
 
 def route_requirements(rules, documents, policy=None):
     """A route's evidence rules, required documents and standards policy, each requirement
-    once. Returns (requirements, standards_checks).
+    once. Returns (requirements, standards_checks); route_requirement_groups also says which
+    rules each line of the standards stands for."""
+    requirements, standards_checks, _ = route_requirement_groups(rules, documents, policy)
+    return requirements, standards_checks
+
+
+def route_requirement_groups(rules, documents, policy=None):
+    """(requirements, standards_checks, standards_rules): standards_rules holds, under the same
+    keys as standards_checks, the rule dicts each line stands for.
 
     A document the source names ("two supervision records, one within 6 months ...") carries
     the rules about its kind of evidence beneath it. Rules that restate the standards policy
@@ -106,12 +121,13 @@ def route_requirements(rules, documents, policy=None):
     requirements = []
     for document in documents or ():
         kind = frozenset([document.get("kind")])
-        checks = _readings(_take(rules, used, lambda rule, kind=kind: _rule_kinds(rule) == kind))
+        taken = _take(rules, used, lambda rule, kind=kind: _rule_kinds(rule) == kind)
+        checks = _readings(taken)
         text = document.get("text")
         if not text:  # the first reading stands for the document
             text, checks = (checks[0], checks[1:]) if checks else (document.get("kind", ""), ())
-        requirements.append(Requirement(text, checks))
-    standards_checks = {}
+        requirements.append(Requirement(text, checks, distinct_rules(taken)))
+    standards_checks, standards_rules = {}, {}
     policy = policy or {}
     for kind, key in (
         ("case_example", "min_case_examples_per_standard"),
@@ -121,11 +137,13 @@ def route_requirements(rules, documents, policy=None):
             wanted = frozenset([kind])
             taken = _take(rules, used, lambda rule, wanted=wanted: _rule_kinds(rule) == wanted)
             standards_checks[kind] = _readings(taken)
+            standards_rules[kind] = tuple(taken)
     for group in policy.get("attested") or ():
         by = set(group.get("by") or ())
         taken = _take(rules, used, lambda rule, by=by: rule["type"] == "attestation"
                       and set(rule["by"]) == by)  # fmt: skip
         standards_checks["attested"] = standards_checks.get("attested", ()) + _readings(taken)
+        standards_rules["attested"] = standards_rules.get("attested", ()) + tuple(taken)
     groups = {}
     for index, rule in enumerate(rules):
         if index in used:
@@ -135,5 +153,5 @@ def route_requirements(rules, documents, policy=None):
     for group in groups.values():
         group.sort(key=lambda rule: rule["type"] != "min_evidence")
         readings = _readings(group)
-        requirements.append(Requirement(readings[0], readings[1:]))
-    return requirements, standards_checks
+        requirements.append(Requirement(readings[0], readings[1:], distinct_rules(group)))
+    return requirements, standards_checks, standards_rules

@@ -292,6 +292,27 @@ def _recency(rule, facts, on):
     return _result(rule, not unfilled, reason, have, need)
 
 
+def recency_lookahead(rule, facts, on, today, when):
+    """Why a recency rule met today fails on a later day that matters, in the worker's words:
+    "Your latest supervision record is from 2 October 2026; by your submission deadline on
+    20 March 2027 it will be more than 6 months old". None when the later day changes nothing.
+    `when` names the day ("your submission deadline")."""
+    if on <= today:
+        return None
+    kind, windows = rule["kind"], rule["within_months"]
+    dates = [item.dated for item in facts.evidence if item.kind == kind and item.dated]
+    _, unfilled_then = recency_assignment(dates, windows, on)
+    _, unfilled_now = recency_assignment(dates, windows, today)
+    past = [day for day in dates if day <= today]
+    if len(unfilled_then) <= len(unfilled_now) or not past:
+        return None
+    one = KIND_NAMES[kind][0]
+    return (
+        f"Your latest {one} is from {_day(max(past))}; by {when} on {_day(on)} it will be "
+        f"more than {min(unfilled_then)} months old"
+    )
+
+
 def _min_rating(rule, facts, on):
     kind, need, scale = rule["kind"], rule["rating"], rule["scale"]
     one = KIND_NAMES[kind][0]
