@@ -107,6 +107,37 @@ FRAMEWORK_KEYS = {
 }  # fmt: skip
 
 
+# A route's workflow: which steps its applications go through (see fixtures/README.md).
+WORKFLOW_CHOICES = {
+    "booking": (None, "worker_books_after_agreement", "coordinator_books_after_referral"),
+    "referral_by": (None, "team_manager", "line_manager"),
+    "manager_report": (True, False),
+    "endorsement_by": (None, "team_manager", "line_manager"),
+    "eligibility_check_by": (None, "progression_coordinator"),
+    "decided_by": ("panel", "line_manager"),
+}
+
+
+def _check_workflow(check, route):
+    workflow = route.get("workflow")
+    if workflow is None:
+        return
+    if not isinstance(workflow, dict):
+        check.problem(route, "workflow must be a mapping of step to value")
+        return
+    for key in workflow:
+        if key not in WORKFLOW_CHOICES:
+            check.problem(workflow, f"unknown workflow step '{key}'")
+    for key, choices in WORKFLOW_CHOICES.items():
+        if key not in workflow:
+            check.problem(workflow, f"workflow needs '{key}'")
+        elif workflow[key] not in choices:
+            shown = ", ".join("null" if c is None else str(c).lower() for c in choices)
+            check.problem(workflow, f"workflow {key} must be one of {shown}")
+    if workflow.get("decided_by") == "panel" and not route.get("panel"):
+        check.problem(workflow, "a route decided by a panel needs its panel facts")
+
+
 def _check_framework(data, name):
     check = _Checker(name)
     if not check.require(data, "organisation", "title", "profession", "roles"):
@@ -158,6 +189,7 @@ def _check_framework(data, name):
                 check.problem(route, f"{end} '{route[end]}' is not a level in this file")
         if route["kind"] == RouteKind.PROGRESSION and not route.get("from_level"):
             check.problem(route, "a progression route needs a from_level")
+        _check_workflow(check, route)
         check.rules(route, route.get("eligibility_rules"), f"eligibility of {route['code']}")
         check.rules(route, route.get("evidence_rules"), f"evidence of {route['code']}")
         policy = route.get("standards_policy")
@@ -302,6 +334,7 @@ def framework_import_data(*, data, name, version=None):
             standards_policy=route_data.get("standards_policy"),
             required_documents=route_data.get("required_documents") or [],
             panel=route_data.get("panel"),
+            workflow=route_data.get("workflow"),
             effective_date_rule=route_data.get("effective_date_rule") or "",
             pay_outcome=route_data.get("pay_outcome") or "",
             order=order,
@@ -414,6 +447,7 @@ def framework_as_data(framework):
                 "standards_policy": route.standards_policy,
                 "required_documents": route.required_documents,
                 "panel": route.panel,
+                "workflow": route.workflow,
                 "effective_date_rule": route.effective_date_rule,
                 "pay_outcome": route.pay_outcome,
                 "source": route.source,

@@ -187,6 +187,10 @@ class ProgressionRoute(models.Model):
     standards_policy = models.JSONField(null=True, blank=True)
     required_documents = models.JSONField(default=list, blank=True)
     panel = models.JSONField(null=True, blank=True)
+    # Which steps an application on this route goes through (booking, referral, manager's
+    # report, endorsement, eligibility check, who decides): portfolios.applications.workflow
+    # reads it, so no council's name is in the code.
+    workflow = models.JSONField(null=True, blank=True)
     effective_date_rule = models.CharField(max_length=30, blank=True)
     pay_outcome = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)

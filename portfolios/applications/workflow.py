@@ -94,6 +94,14 @@ def is_applicants_line_manager(user, application):
     )
 
 
+def is_endorser(user, application):
+    """The role the route names for the endorsement: the applicant's team or line manager."""
+    by = route_workflow(application.route)["endorsement_by"]
+    if by == "line_manager":
+        return is_applicants_line_manager(user, application)
+    return is_applicants_team_manager(user, application)
+
+
 def is_coordinator(user, application):
     return _same_council(user, application) and has_role(user, Role.PROGRESSION_COORDINATOR)
 
@@ -132,6 +140,7 @@ ACTORS = {
     "applicant": is_applicant,
     "applicants_manager": is_applicants_manager,
     "applicants_team_manager": is_applicants_team_manager,
+    "endorser": is_endorser,
     "coordinator": is_coordinator,
     "panel_member": is_panel_member,
     "appeal_authority": is_appeal_authority,
@@ -265,7 +274,7 @@ TRANSITIONS = {
             description="Complete the manager's report", implemented=False,
         ),
         Transition(
-            "endorse", (S.SUBMITTED, S.REVIEWED), S.ENDORSED, "applicants_team_manager",
+            "endorse", (S.SUBMITTED, S.REVIEWED), S.ENDORSED, "endorser",
             review_step="endorse", uses=lambda w: bool(w["endorsement_by"]),
             done_message="The application has already been endorsed",
             description="Endorse attendance at panel", implemented=False,

@@ -211,3 +211,37 @@ def test_the_councils_forms_are_kept_for_the_application_forms(db):
         "practice_observation_form",
     }
     assert "progression_document" in framework("lincolnshire", "childrens-social-workers").forms
+
+
+@pytest.mark.parametrize(
+    "key, code, steps",
+    [
+        (
+            ("lincolnshire", "childrens-social-workers"),
+            "L1-L2",
+            {"booking": "worker_books_after_agreement", "manager_report": True,
+             "endorsement_by": "team_manager", "decided_by": "panel"},
+        ),
+        (
+            ("dudley", "childrens-social-workers"),
+            "SW-SSW",
+            {"booking": "coordinator_books_after_referral", "referral_by": "team_manager",
+             "eligibility_check_by": "progression_coordinator", "decided_by": "panel"},
+        ),
+        (("dudley", "childrens-social-workers"), "ENTRY-SWA", {"decided_by": "panel"}),
+        (("medway", "family-worker"), "FWA-FWB", {"booking": None, "decided_by": "line_manager"}),
+        (("medway", "asc-social-workers"), "SW2A-SW2B", {"decided_by": "line_manager"}),
+        (
+            ("medway", "specialist-assessment-team"),
+            "MHPA-MHPB",
+            {"decided_by": "line_manager", "endorsement_by": None},
+        ),
+    ],
+)  # fmt: skip
+def test_each_route_says_which_steps_its_applications_take(db, key, code, steps):
+    route = framework(*key).routes.get(code=code)
+    assert {name: route.workflow[name] for name in steps} == steps
+
+
+def test_every_route_has_a_workflow(db):
+    assert not ProgressionRoute.objects.filter(workflow__isnull=True).exists()

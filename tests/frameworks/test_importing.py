@@ -125,3 +125,33 @@ def test_the_import_command_reports_problems_with_their_lines(db, tmp_path):
     path.write_text(MINIMAL.replace("category: experience", "category: feelings"))
     with pytest.raises(CommandError, match=r"broken.yaml:11: category 'feelings'"):
         call_command("import_framework", str(path))
+
+
+WORKFLOW = (
+    "    workflow: {booking: null, referral_by: null, manager_report: false,"
+    " endorsement_by: null, eligibility_check_by: null, decided_by: line_manager}\n"
+)
+
+
+def test_a_routes_workflow_is_imported_and_exported(db):
+    framework = Framework.objects.get(
+        pk=framework_import(text=MINIMAL + WORKFLOW, name="test.yaml").pk
+    )
+    route = framework.routes.get()
+    assert route.workflow["decided_by"] == "line_manager"
+    assert "decided_by: line_manager" in framework_export(framework=framework)
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("booking: null", "booking: sometimes"), "workflow booking must be one of"),
+        (("booking: null, ", ""), "workflow needs 'booking'"),
+        (("decided_by: line_manager", "decided_by: panel"), "decided by a panel needs its panel"),
+        (("manager_report: false", "manager_report: false, colour: blue"), "unknown workflow"),
+    ],
+)
+def test_a_workflow_with_unknown_steps_or_values_is_refused(db, change, expected):
+    with pytest.raises(ImportProblems) as raised:
+        framework_import(text=MINIMAL + WORKFLOW.replace(*change), name="test.yaml")
+    assert any(expected in problem for problem in raised.value.problems), raised.value.problems
