@@ -3,11 +3,13 @@ again (the route's council and state, the deadline, the capacity)."""
 
 import datetime
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import dateformat, timezone
 
 
 class DateField(DateInputField):
@@ -238,3 +240,49 @@ def proposal_label(proposal):
     day = dateformat.format(proposal.date, "l j F Y")
     deadline = dateformat.format(proposal.submission_deadline, "j F Y")
     return f"{day} (portfolios due {deadline})"
+
+
+class SessionChoiceField(forms.ChoiceField):
+    """Offers the sessions open to the worker, and accepts any of the route's sessions shown on
+    the page, so one that filled up meanwhile gets the booking service's own message."""
+
+    def __init__(self, *, accepted=(), **kwargs):
+        super().__init__(**kwargs)
+        self.accepted = {str(value) for value in accepted}
+
+    def valid_value(self, value):
+        return str(value) in self.accepted or super().valid_value(value)
+
+
+class BookingForm(forms.Form):
+    session = SessionChoiceField(
+        label="Choose a panel session",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the panel session you want to attend",
+            "invalid_choice": "Choose one of the sessions offered for your route",
+        },
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        field.choices = [
+            Choice(
+                str(option.session.pk),
+                dateformat.format(timezone.localtime(option.session.starts_at), "l j F Y, H:i"),
+                hint=session_hint(option),
+            )
+            for option in choices.bookable
+        ]
+        field.accepted = {str(option.session.pk) for option in choices.options}
+        self.helper = _helper(Field.radios("session", legend_size="m"))
+
+
+def session_hint(option):
+    deadline = dateformat.format(option.session.submission_deadline, "j F Y")
+    return f"Portfolios due {deadline}. {places_left_text(option.places_left)}."
+
+
+def places_left_text(count):
+    return "1 place left" if count == 1 else f"{count} places left"

@@ -10,6 +10,7 @@ from careerpath.models import Role
 from careerpath.permissions import has_role, is_staff_member, require_staff
 from frameworks.models import FrameworkStatus, ProgressionRoute
 from panels.models import PanelSession, SessionStatus
+from portfolios.applications.permissions import applications_visible_to, can_view_application
 
 
 def is_progression_coordinator(user):
@@ -83,3 +84,34 @@ def get_route_for_sessions(user, pk):
     if route is None:
         raise Http404
     return route
+
+
+# --- Booking a place --------------------------------------------------------------------------
+
+
+def can_book(user, application):
+    """Book (or give up) a place for an application: its applicant, in their own council. The
+    route, the agreement and the session are the booking service's checks."""
+    return (
+        is_staff_member(user)
+        and application.organisation_id == user.organisation_id
+        and application.applicant_id == user.pk
+    )
+
+
+def get_application_to_book(user, pk):
+    """The person's own application (404 for anyone else's), ready for the booking pages: its
+    route with the rules, and the agreements recorded."""
+    require_staff(user)
+    application = (
+        applications_visible_to(user)
+        .select_related("applicant", "route__framework", "route__from_level")
+        .prefetch_related("route__rules", "attestations")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not can_view_application(user, application):
+        raise Http404
+    if not can_book(user, application):
+        raise Http404
+    return application

@@ -1,13 +1,18 @@
 """Reads for the panel pages. Each page's queries are fixed here, whatever the data size."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import IntegerField, Value
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from careerpath.selectors import AttentionItem
-from panels.models import PanelSession, SessionStatus
+from frameworks.facts import current_level_of, person_facts
+from frameworks.models import RuleScope, Standard
+from frameworks.rules import eligible_from
+from frameworks.selectors import level_code_matches
+from panels.models import Booking, PanelSession, SessionStatus
 from panels.permissions import (
     routes_for_sessions,
     sessions_managed_by,
@@ -23,16 +28,17 @@ def long_date(value):
 
 
 def with_places_taken(sessions):
-    """Annotate each session with places_taken. There are no bookings yet (they need
-    applications); when the Booking model arrives this becomes a Count of its live bookings,
-    and every page that shows places reads it from here."""
-    return sessions.annotate(places_taken=Value(0, output_field=IntegerField()))
+    """Annotate each session with places_taken: its live (not cancelled) bookings. Every page
+    that shows places reads it from here."""
+    return sessions.annotate(
+        places_taken=Count("bookings", filter=Q(bookings__cancelled_at__isnull=True))
+    )
 
 
 def places_taken(*, session):
-    """How many places on one session are booked. The service that changes capacity checks
-    against it."""
-    return 0
+    """How many places on one session are booked. The services that change capacity and take
+    a place check against it (the booking service under a lock on the session)."""
+    return Booking.objects.filter(session=session, cancelled_at__isnull=True).count()
 
 
 def sessions_for_route(*, route):
@@ -68,6 +74,7 @@ def session_list_for(*, user, now=None):
     sessions = list(
         with_places_taken(sessions_managed_by(user))
         .select_related("route__framework")
+        .prefetch_related(live_bookings_prefetch())
         .order_by("starts_at", "pk")
     )
     groups = {}
@@ -141,3 +148,109 @@ def session_initial(*, session):
         "notes": session.notes,
         "saved_version": session.updated_at.isoformat(),
     }
+
+
+# --- Bookings ---------------------------------------------------------------------------------
+
+
+def live_bookings_prefetch():
+    """A session's live bookings (as session.live_bookings), with the applicant, for the
+    coordinator's list: one query for every session on the page."""
+    return Prefetch(
+        "bookings",
+        queryset=Booking.objects.filter(cancelled_at__isnull=True)
+        .select_related("application__applicant")
+        .order_by("booked_at", "pk"),
+        to_attr="live_bookings",
+    )
+
+
+def live_booking_for(*, application):
+    """The application's live booking, with its session and route, or None."""
+    return (
+        Booking.objects.filter(application=application, cancelled_at__isnull=True)
+        .select_related("session__route__framework", "session__created_by", "session__organisation")
+        .first()
+    )
+
+
+def eligible_on(*, person, route, on):
+    """The first day from `on` on which the person meets the route's time-based eligibility
+    rules (time since registration, time at level): `on` when they do already, None when a date
+    they count from is not recorded. Read like frameworks.selectors.route_eligibility_for."""
+    current = current_level_of(person)
+    from_level = route.from_level
+    if from_level is not None and current and level_code_matches(current, from_level):
+        from_level = None  # the record names the route's starting level: time at level counts
+    facts, _ = person_facts(
+        person=person, on=on, from_level=from_level, current=current,
+        time_at_level=route.from_level is not None,
+    )  # fmt: skip
+    rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
+    return eligible_from(rules, facts, on)
+
+
+@dataclass(frozen=True)
+class SessionOption:
+    session: PanelSession
+    places_left: int
+    eligible: bool  # the person will be eligible by the day of the session
+
+    @property
+    def can_book(self):
+        return self.places_left > 0 and self.eligible
+
+
+@dataclass(frozen=True)
+class BookingChoices:
+    options: tuple  # SessionOption, soonest first
+    eligible_from: datetime.date | None  # None: a date the rules count from is not recorded
+
+    @property
+    def bookable(self):
+        return tuple(option for option in self.options if option.can_book)
+
+
+def bookable_sessions(*, route, today=None):
+    """The route's planned sessions still open for portfolios (the submission deadline not
+    passed), soonest first, with places taken. The booking service checks the same."""
+    today = today or timezone.localdate()
+    return (
+        with_places_taken(sessions_for_route(route=route))
+        .filter(
+            status=SessionStatus.PLANNED,
+            starts_at__gt=timezone.now(),
+            submission_deadline__gte=today,
+        )  # fmt: skip
+        .select_related("route")
+        .order_by("starts_at", "pk")
+    )
+
+
+def booking_choices_for(*, application, today=None):
+    """What the booking page offers: each session open for booking, with places left and
+    whether the applicant will be eligible by its date."""
+    today = today or timezone.localdate()
+    ready = eligible_on(person=application.applicant, route=application.route, on=today)
+    options = tuple(
+        SessionOption(
+            session=session,
+            places_left=max(session.capacity - session.places_taken, 0),
+            eligible=ready is not None and ready <= timezone.localdate(session.starts_at),
+        )
+        for session in bookable_sessions(route=application.route, today=today)
+    )
+    return BookingChoices(options=options, eligible_from=ready)
+
+
+def allocated_standards_of(*, application):
+    """The application's allocated standards, as Standard rows of the route's set, in order."""
+    policy = application.route.standards_policy or {}
+    numbers = application.allocated_standards or []
+    if not numbers or not policy.get("standard_set"):
+        return []
+    return list(
+        Standard.objects.filter(
+            standard_set__code=policy["standard_set"], number__in=numbers
+        ).order_by("number")
+    )

@@ -7,13 +7,38 @@ before the session, the capacity at least one and never below the places already
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from careerpath.services import audit_record
-from panels.models import PanelSession, SessionStatus
-from panels.permissions import can_manage_session, is_progression_coordinator, routes_for_sessions
+from careerpath.services import audit_record, notification_send
+from panels.allocation import allocate_standards, new_allocation_seed
+from panels.models import Booking, PanelSession, SessionStatus
+from panels.permissions import (
+    can_book,
+    can_manage_session,
+    is_progression_coordinator,
+    routes_for_sessions,
+)
 from panels.scheduling import submission_deadline_for
-from panels.selectors import arranged_dates, places_taken
+from panels.selectors import (
+    allocated_standards_of,
+    arranged_dates,
+    eligible_on,
+    live_booking_for,
+    long_date,
+    places_taken,
+)
+from panels.tasks import booking_confirmation_send
+from portfolios.applications.agreement import agreement_missing, role_name
+from portfolios.applications.booking import (
+    COORDINATOR_BOOKS,
+    WORKER_BOOKS,
+    BookingError,
+    application_record_booking,
+    application_record_booking_cancelled,
+    booking_mode,
+)
+from portfolios.models import CLOSED_STATES, Application
 
 # The fields a coordinator may change, in the order the audit records them.
 EDITABLE_FIELDS = (
@@ -205,3 +230,191 @@ def panel_session_cancel(*, session, actor):
     session.save(update_fields=["status", "cancelled_at", "updated_at"])
     audit_record(actor=actor, action="panel_session_cancelled", target=session)
     return session
+
+
+# --- Booking a place --------------------------------------------------------------------------
+
+
+def _refuse_unless_bookable(*, application, actor):
+    if not can_book(actor, application):
+        raise BookingError("Only the applicant can book their place on a panel")
+    if application.state in CLOSED_STATES:
+        raise BookingError(
+            f"This application is {application.get_state_display().lower()}: "
+            "it cannot be booked on a panel"
+        )
+    mode = booking_mode(application.route)
+    if mode == COORDINATOR_BOOKS:
+        # Booked by the progression coordinator once the application is confirmed: that step
+        # comes with the panel's own pages, not here.
+        raise BookingError(
+            "On this route the progression coordinator books your place after your application "
+            "is confirmed: you do not need to book one"
+        )
+    if mode != WORKER_BOOKS:
+        raise BookingError("This route has no panel to book")
+    missing = agreement_missing(application)
+    if missing:
+        raise BookingError(
+            f"Your {' and '.join(role_name(role) for role in missing)} must agree before you "
+            "can book a place"
+        )
+
+
+def _refuse_unless_open(*, session, application, today):
+    route = application.route
+    if (
+        session is None
+        or session.organisation_id != application.organisation_id
+        or session.framework_slug != route.framework.slug
+        or session.route_code != route.code
+    ):
+        raise BookingError("Choose one of the sessions offered for your route", field="session")
+    if session.status != SessionStatus.PLANNED or session.starts_at <= timezone.now():
+        raise BookingError(
+            f"The session on {long_date(session.starts_at)} is no longer open: choose another",
+            field="session",
+        )
+    if session.submission_deadline < today:
+        raise BookingError(
+            f"Portfolios for the session on {long_date(session.starts_at)} were due by "
+            f"{long_date(session.submission_deadline)}: choose a later session",
+            field="session",
+        )
+
+
+def _refuse_unless_eligible(*, session, application, today):
+    ready = eligible_on(person=application.applicant, route=application.route, on=today)
+    panel_day = timezone.localdate(session.starts_at)
+    if ready is None:
+        raise BookingError(
+            "Your record does not show a date the route counts from (such as your Social Work "
+            "England registration date), so we cannot tell when you will be eligible: ask HR "
+            "to add it",
+            field="session",
+        )
+    if ready > panel_day:
+        raise BookingError(
+            f"You will be eligible on {long_date(ready)}, after the session on "
+            f"{long_date(session.starts_at)}: choose a session on or after that date",
+            field="session",
+        )
+
+
+def booking_message(*, booking, standards):
+    """What the worker is told: the session, the standards with their titles, the deadline."""
+    session = booking.session
+    where = " and ".join(
+        part
+        for part in (
+            f"in {session.location}" if session.location else "",
+            "online" if session.meeting_url else "",
+        )
+        if part
+    )
+    lines = [
+        f"You have a place on the {session.route.title} panel on {long_date(session.starts_at)} "
+        f"at {timezone.localtime(session.starts_at):%H:%M}, {where}.",
+        "",
+        "The standards you will evidence:",
+        *(f"- {standard.number}. {standard.title}" for standard in standards),
+        "",
+        f"Submit your portfolio by {long_date(session.submission_deadline)}.",
+        "The calendar invitation for the panel is attached.",
+    ]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def booking_create(*, application, session, actor, today=None):
+    """Book the applicant a place on a session of their route. The session's row is locked
+    first, so two people can never both take its last place; then the application's. The first
+    booking draws the standards by the route's policy with a fresh seed; a later one keeps
+    them. Booking the same session again changes nothing. The worker is told after the commit,
+    with the calendar invitation attached."""
+    today = today or timezone.localdate()
+    session = (
+        PanelSession.objects.select_for_update(of=("self",))
+        .select_related("route", "created_by", "organisation")
+        .filter(pk=getattr(session, "pk", session))
+        .first()
+    )
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "route__framework", "route__from_level")
+        .prefetch_related("route__rules", "attestations")
+        .get(pk=application.pk)
+    )
+    _refuse_unless_bookable(application=application, actor=actor)
+    _refuse_unless_open(session=session, application=application, today=today)
+    live = live_booking_for(application=application)
+    if live is not None and live.session_id == session.pk:
+        return live
+    if live is not None:
+        raise BookingError(
+            f"You already have a place on the panel on {long_date(live.session.starts_at)}: "
+            "give it up before you choose another",
+            field="session",
+        )
+    if places_taken(session=session) >= session.capacity:
+        raise BookingError(
+            f"The session on {long_date(session.starts_at)} is full: choose another",
+            field="session",
+        )
+    _refuse_unless_eligible(session=session, application=application, today=today)
+    if application.allocated_at is None:
+        allocation = allocate_standards(
+            policy=application.route.standards_policy or {}, seed=new_allocation_seed()
+        )
+        standards, seed = allocation.standards, allocation.seed
+    else:  # drawn at an earlier booking: the worker can never redraw them
+        standards, seed = application.allocated_standards, application.allocation_seed
+    booking = Booking.objects.create(application=application, session=session, booked_by=actor)
+    application = application_record_booking(
+        application=application, panel_date=timezone.localdate(session.starts_at),
+        submission_deadline=session.submission_deadline, standards=standards, seed=seed,
+        actor=actor,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="panel_place_booked", target=session,
+        details={"application": application.pk, "booking": booking.pk,
+                 "standards": application.allocated_standards},
+    )  # fmt: skip
+    notification = notification_send(
+        recipient=application.applicant,
+        subject=f"Your place on the {session.route.title} panel, {long_date(session.starts_at)}",
+        body=booking_message(
+            booking=booking, standards=allocated_standards_of(application=application)
+        ),
+        url=reverse("panels:booking-detail", args=[application.pk]),
+        email=False,  # booking_confirmation_send e-mails it with the invitation attached
+    )
+    booking_confirmation_send.delay_on_commit(booking.pk, notification.pk)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking, actor):
+    """Give up a place (the applicant) or take it back (the coordinator), before the session.
+    The application keeps its standards for the next booking. Cancelling again changes
+    nothing."""
+    session = PanelSession.objects.select_for_update(of=("self",)).get(pk=booking.session_id)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=booking.pk)
+    )
+    if booking.cancelled_at is not None:
+        return booking
+    if not (can_book(actor, booking.application) or can_manage_session(actor, session)):
+        raise BookingError("Only the applicant or the progression coordinator can cancel this")
+    if session.starts_at <= timezone.now():
+        raise BookingError("The session has started: the booking cannot be cancelled")
+    booking.cancelled_at, booking.cancelled_by = timezone.now(), actor
+    booking.save(update_fields=["cancelled_at", "cancelled_by"])
+    application_record_booking_cancelled(application=booking.application, actor=actor)
+    audit_record(
+        actor=actor, action="panel_place_cancelled", target=session,
+        details={"application": booking.application_id, "booking": booking.pk},
+    )  # fmt: skip
+    return booking

@@ -1,18 +1,28 @@
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from careerpath.permissions import require_staff
 from panels import selectors, services
-from panels.forms import ProposalsForm, SessionForm
+from panels.calendar import session_invitation_ics
+from panels.forms import BookingForm, ProposalsForm, SessionForm
 from panels.permissions import (
     can_edit_session,
+    get_application_to_book,
     get_route_for_sessions,
     get_session_for,
     require_coordinator,
 )
 from panels.scheduling import has_regular_cadence, lead_days, propose_sessions
+from portfolios.applications.agreement import agreement_missing, agreement_status
+from portfolios.applications.booking import (
+    COORDINATOR_BOOKS,
+    WORKER_BOOKS,
+    BookingError,
+    booking_mode,
+)
 
 
 def _report(form, error):
@@ -132,3 +142,77 @@ def session_upcoming(request):
     return render(request, "panels/session_upcoming.html", {
         "groups": selectors.upcoming_sessions_for(user=request.user),
     })  # fmt: skip
+
+
+# --- The worker's booking ---------------------------------------------------------------------
+
+
+def booking_create(request, pk):
+    """Book a place on the route's panel: offered once the managers have agreed, listing the
+    sessions open for portfolios, with places left and when the worker will be eligible."""
+    application = get_application_to_book(request.user, pk)
+    mode = booking_mode(application.route)
+    if mode == WORKER_BOOKS and selectors.live_booking_for(application=application):
+        return redirect("panels:booking-detail", application.pk)
+    missing = agreement_missing(application) if mode == WORKER_BOOKS else []
+    choices = form = None
+    if mode == WORKER_BOOKS and not missing:
+        choices = selectors.booking_choices_for(application=application)
+        form = BookingForm(request.POST if request.method == "POST" else None, choices=choices)
+    if form is not None and form.is_valid():
+        try:
+            services.booking_create(application=application, actor=request.user,
+                                    session=int(form.cleaned_data["session"]))  # fmt: skip
+        except BookingError as error:
+            _report(form, error)
+        else:
+            messages.success(request, "Your place on the panel is booked")
+            return redirect("panels:booking-detail", application.pk)
+    return render(request, "panels/booking_create.html", {
+        "application": application, "worker_books": mode == WORKER_BOOKS,
+        "coordinator_books": mode == COORDINATOR_BOOKS, "missing": missing,
+        "agreed": agreement_status(application), "choices": choices, "form": form,
+    })  # fmt: skip
+
+
+def booking_detail(request, pk):
+    """The worker's place: the session, the standards allocated to them, the deadline."""
+    application = get_application_to_book(request.user, pk)
+    booking = selectors.live_booking_for(application=application)
+    if booking is None:
+        return redirect("panels:application-book", application.pk)
+    return render(request, "panels/booking_detail.html", {
+        "application": application, "booking": booking, "session": booking.session,
+        "standards": selectors.allocated_standards_of(application=application),
+        "can_cancel": booking.session.starts_at > timezone.now(),
+    })  # fmt: skip
+
+
+@require_POST
+def booking_cancel(request, pk):
+    application = get_application_to_book(request.user, pk)
+    booking = selectors.live_booking_for(application=application)
+    if booking is None:
+        messages.info(request, "You have no panel place booked")
+        return redirect("panels:application-book", application.pk)
+    try:
+        services.booking_cancel(booking=booking, actor=request.user)
+    except BookingError as error:
+        messages.error(request, str(error))
+        return redirect("panels:booking-detail", application.pk)
+    messages.success(request, "You gave up your place. Your standards stay the same.")
+    return redirect("panels:application-book", application.pk)
+
+
+def booking_calendar(request, pk):
+    """The calendar invitation for the worker's session, to download."""
+    application = get_application_to_book(request.user, pk)
+    booking = selectors.live_booking_for(application=application)
+    if booking is None:
+        raise Http404
+    response = HttpResponse(
+        session_invitation_ics(session=booking.session, attendee=request.user),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="panel-session.ics"'
+    return response

@@ -17,6 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from careerpath.models import Notification, Organisation
 from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
+from tests.panels.booking_factories import (
+    application_to_agree,
+    own_application_to_book,
+    own_booking,
+)
 from tests.portfolios.evidence_factories import own_binned_item, own_file, own_item
 
 PUBLIC = "public"
@@ -155,6 +160,7 @@ COORDINATORS = frozenset({"progression_coordinator"})
 MANAGERS = frozenset({"line_manager", "practice_supervisor"})
 OBSERVERS = frozenset({"practice_supervisor", "line_manager", "team_manager"})
 OBSERVATION_READERS = OBSERVERS | {"worker"}
+AGREERS = frozenset({"practice_supervisor", "team_manager", "line_manager"})
 
 MATRIX = {
     "careerpath:login": Access(PUBLIC, ok_status_signed_in=302),
@@ -205,6 +211,14 @@ MATRIX = {
     "panels:session-upcoming": Access(STAFF),
     "panels:session-edit": Access(COORDINATORS, own=_panel_session),
     "panels:session-cancel": Access(COORDINATORS, method="post", own=_panel_session, ok_status=302),
+    "panels:application-book": Access(STAFF, own=own_application_to_book),
+    "panels:booking-detail": Access(STAFF, own=own_booking),
+    "panels:booking-calendar": Access(STAFF, own=own_booking, page=False),
+    "panels:booking-cancel": Access(STAFF, method="post", own=own_booking, ok_status=302),
+    "portfolios:agreement-list": Access(AGREERS),
+    "portfolios:application-agree": Access(
+        AGREERS, method="post", own=application_to_agree, ok_status=302
+    ),
     "admin:*": Access(
         frozenset({"framework_editor", SUPERUSER}),
         samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),

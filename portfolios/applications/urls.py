@@ -1,3 +1,10 @@
 """Application pages, mounted under "applications/" in the portfolios namespace."""
 
-urlpatterns = []
+from django.urls import path
+
+from portfolios.applications import views_agreement
+
+urlpatterns = [
+    path("agreements/", views_agreement.agreement_list, name="agreement-list"),
+    path("<int:pk>/agree/", views_agreement.application_agree, name="application-agree"),
+]

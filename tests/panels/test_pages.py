@@ -251,9 +251,9 @@ def test_session_list_query_budget(
     coordinator_client, coordinator, lincolnshire_route, django_assert_num_queries, count
 ):
     add_sessions(coordinator, lincolnshire_route, count)
-    # session, user, roles; the sessions with their routes and frameworks; the organisation
-    # (header)
-    with django_assert_num_queries(5):
+    # session, user, roles; the sessions with their routes, frameworks and places taken; their
+    # live bookings with the applicants; the organisation (header)
+    with django_assert_num_queries(6):
         response = coordinator_client.get(reverse("panels:session-list"))
     assert response.content.decode().count("panels/sessions/") >= count
 
@@ -277,8 +277,8 @@ def test_session_edit_query_budget(
     add_sessions(coordinator, lincolnshire_route, count)
     session = PanelSession.objects.filter(route=lincolnshire_route).last()
     # session, user, roles; the panel session with its route, framework and organisation; the
-    # person's organisation (header)
-    with django_assert_num_queries(5):
+    # places taken; the person's organisation (header)
+    with django_assert_num_queries(6):
         coordinator_client.get(reverse("panels:session-edit", args=[session.pk]))
 
 

@@ -1,0 +1,243 @@
+"""Booking a panel place on a route where the worker books once their managers agree."""
+
+import datetime
+import os
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from careerpath.models import AuditEvent, Notification
+from panels.allocation import allocate_standards
+from panels.models import Booking
+from panels.selectors import booking_choices_for, places_taken, with_places_taken
+from panels.services import booking_cancel, booking_create
+from panels.tasks import booking_confirmation_send
+from portfolios.applications.booking import BookingError
+from portfolios.applications.services import application_start
+from tests.panels.booking_factories import agreed_application, session_on
+
+
+@pytest.fixture
+def ellie(demo_people):
+    return demo_people["lincolnshire.worker"]
+
+
+@pytest.fixture
+def application(ellie, lincolnshire_route):
+    return agreed_application(ellie, lincolnshire_route)
+
+
+def test_booking_draws_4_5_7_and_two_more_reproducibly_and_sets_the_dates(
+    application, ellie, lincolnshire_route
+):
+    session = session_on(lincolnshire_route, days=60)
+    booking = booking_create(application=application, session=session, actor=ellie)
+
+    application.refresh_from_db()
+    standards = application.allocated_standards
+    assert len(standards) == 5 and {4, 5, 7} <= set(standards)
+    assert set(standards) - {4, 5, 7} <= {1, 2, 3, 6, 8}
+    redrawn = allocate_standards(
+        policy=lincolnshire_route.standards_policy, seed=int(application.allocation_seed)
+    )
+    assert list(redrawn.standards) == standards
+    assert application.allocated_by == ellie and application.allocated_at is not None
+    assert application.panel_date == timezone.localdate(session.starts_at)
+    assert application.submission_deadline == session.submission_deadline
+    assert booking.session == session and booking.booked_by == ellie
+    assert places_taken(session=session) == 1
+    assert with_places_taken(type(session).objects.filter(pk=session.pk)).get().places_taken == 1
+    assert AuditEvent.objects.filter(action="panel_place_booked").count() == 1
+    assert AuditEvent.objects.filter(action="application_booked").count() == 1
+
+
+def test_booking_waits_for_both_managers(ellie, lincolnshire_route):
+    application = application_start(applicant=ellie, route=lincolnshire_route)
+    session = session_on(lincolnshire_route, days=60)
+    with pytest.raises(BookingError, match="team manager and practice supervisor must agree"):
+        booking_create(application=application, session=session, actor=ellie)
+    from portfolios.applications.agreement import attestation_record
+
+    attestation_record(
+        application=application, role="practice_supervisor", person=ellie.practice_supervisor
+    )
+    with pytest.raises(BookingError, match="team manager must agree"):
+        booking_create(application=application, session=session, actor=ellie)
+    assert not Booking.objects.exists()
+
+
+def test_only_the_applicant_books(application, ellie, lincolnshire_route):
+    session = session_on(lincolnshire_route, days=60)
+    with pytest.raises(BookingError, match="Only the applicant"):
+        booking_create(application=application, session=session, actor=ellie.team_manager)
+    assert not Booking.objects.exists()
+
+
+def test_a_session_of_another_route_or_council_is_refused(
+    application, ellie, lincolnshire_route, dudley_route
+):
+    other_route = lincolnshire_route.framework.routes.exclude(pk=lincolnshire_route.pk).first()
+    for session in (session_on(other_route, days=60), session_on(dudley_route, days=60)):
+        with pytest.raises(BookingError, match="Choose one of the sessions offered"):
+            booking_create(application=application, session=session, actor=ellie)
+    with pytest.raises(BookingError, match="Choose one of the sessions offered"):
+        booking_create(application=application, session=999999, actor=ellie)
+    application.refresh_from_db()
+    assert application.allocated_standards == [] and application.panel_date is None
+
+
+def test_a_session_before_the_worker_is_eligible_is_refused(application, ellie, lincolnshire_route):
+    # Two years from registration falls 60 days from now.
+    eligible = timezone.localdate() + datetime.timedelta(days=60)
+    ellie.swe_registration_date = eligible.replace(year=eligible.year - 2)
+    ellie.save(update_fields=["swe_registration_date"])
+    early = session_on(lincolnshire_route, days=59)
+    on_the_day = session_on(lincolnshire_route, days=60)
+
+    choices = booking_choices_for(application=application)
+    assert choices.eligible_from == eligible
+    eligible_by = {option.session: option.eligible for option in choices.options}
+    assert (eligible_by[early], eligible_by[on_the_day]) == (False, True)
+    with pytest.raises(BookingError, match="You will be eligible on"):
+        booking_create(application=application, session=early, actor=ellie)
+    assert booking_create(application=application, session=on_the_day, actor=ellie)
+
+
+def test_a_session_whose_deadline_has_passed_is_refused(application, ellie, lincolnshire_route):
+    session = session_on(lincolnshire_route, days=10, deadline_days=14)
+    offered = [option.session for option in booking_choices_for(application=application).options]
+    assert session not in offered
+    with pytest.raises(BookingError, match="were due by"):
+        booking_create(application=application, session=session, actor=ellie)
+
+
+def test_a_full_session_is_refused_and_cancelled_places_free_up(
+    application, ellie, lincolnshire_route, demo_people
+):
+    session = session_on(lincolnshire_route, days=60, capacity=1)
+    other = session_on(lincolnshire_route, days=120)
+    someone = demo_people["lincolnshire.worker"].__class__.objects.create(
+        username="someone", organisation=ellie.organisation,
+        practice_supervisor=ellie.practice_supervisor, team_manager=ellie.team_manager,
+        swe_registration_date=ellie.swe_registration_date,
+    )  # fmt: skip
+    someone.role_memberships.create(organisation=ellie.organisation, role="worker")
+    theirs = agreed_application(someone, lincolnshire_route)
+    first = booking_create(application=theirs, session=session, actor=someone)
+    with pytest.raises(BookingError, match="is full"):
+        booking_create(application=application, session=session, actor=ellie)
+    booking_cancel(booking=first, actor=someone)
+    assert places_taken(session=session) == 0
+    assert booking_create(application=application, session=session, actor=ellie)
+    assert places_taken(session=other) == 0
+
+
+def test_booking_again_keeps_the_first_standards(application, ellie, lincolnshire_route):
+    first_session = session_on(lincolnshire_route, days=60)
+    later_session = session_on(lincolnshire_route, days=150)
+    booking = booking_create(application=application, session=first_session, actor=ellie)
+    application.refresh_from_db()
+    standards, seed = application.allocated_standards, application.allocation_seed
+
+    # The same session again changes nothing; another needs the first given up.
+    assert booking_create(application=application, session=first_session, actor=ellie) == booking
+    with pytest.raises(BookingError, match="already have a place"):
+        booking_create(application=application, session=later_session, actor=ellie)
+    booking_cancel(booking=booking, actor=ellie)
+    application.refresh_from_db()
+    assert application.panel_date is None and application.allocated_standards == standards
+    booking_create(application=application, session=later_session, actor=ellie)
+    application.refresh_from_db()
+    assert (application.allocated_standards, application.allocation_seed) == (standards, seed)
+    assert application.panel_date == timezone.localdate(later_session.starts_at)
+    assert Booking.objects.filter(application=application).count() == 2
+
+
+def test_on_a_route_where_the_coordinator_books_the_worker_cannot(demo_people, dudley_route):
+    worker = demo_people["dudley.worker"]
+    application = application_start(applicant=worker, route=dudley_route)
+    session = session_on(dudley_route, days=60)
+    with pytest.raises(BookingError, match="progression coordinator books your place"):
+        booking_create(application=application, session=session, actor=worker)
+
+
+def test_the_worker_is_told_once_with_the_calendar_invitation(
+    application, ellie, lincolnshire_route, django_capture_on_commit_callbacks
+):
+    session = session_on(lincolnshire_route, days=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(application=application, session=session, actor=ellie)
+    application.refresh_from_db()
+
+    notification = Notification.objects.filter(recipient=ellie).latest("pk")
+    assert "4. " in notification.body and session.submission_deadline.strftime("%B") in (
+        notification.body
+    )
+    [message] = [m for m in mail.outbox if "panel," in m.subject]
+    assert message.to == [ellie.email]
+    assert "Submit your portfolio by" in message.body
+    for number in application.allocated_standards:
+        assert f"- {number}. " in message.body
+    [(filename, content, mimetype)] = message.attachments
+    assert filename == "panel-session.ics" and mimetype.startswith("text/calendar")
+    text = content if isinstance(content, str) else content.decode()
+    unfolded = text.replace("\r\n ", "")
+    fields = dict(line.split(":", 1) for line in unfolded.split("\r\n") if ":" in line)
+    assert fields["METHOD"] == "REQUEST"
+    assert fields["DTSTART"] == session.starts_at.astimezone(datetime.UTC).strftime(
+        "%Y%m%dT%H%M%SZ"
+    )
+    assert fields["UID"] == f"panel-session-{session.pk}-person-{ellie.pk}@careerpath"
+    assert lincolnshire_route.title.split()[0] in fields["SUMMARY"]
+
+    # A retried task sends nothing more.
+    assert booking_confirmation_send(booking.pk, notification.pk) == "sent already"
+    assert len([m for m in mail.outbox if "panel," in m.subject]) == 1
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="Row locks across two connections need PostgreSQL (CI sets DATABASE_URL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_taking_the_last_place_at_once_leave_one_booking(lincolnshire_route):
+    from careerpath.demo import demo_data_load
+
+    people = {person.username: person for person in demo_data_load()}
+    ellie = people["lincolnshire.worker"]
+    route = (
+        type(lincolnshire_route).objects.select_related("framework").get(pk=lincolnshire_route.pk)
+    )
+    someone = type(ellie).objects.create(
+        username="someone", organisation=ellie.organisation,
+        practice_supervisor=ellie.practice_supervisor, team_manager=ellie.team_manager,
+        swe_registration_date=ellie.swe_registration_date,
+    )  # fmt: skip
+    someone.role_memberships.create(organisation=ellie.organisation, role="worker")
+    applications = [agreed_application(person, route) for person in (ellie, someone)]
+    session = session_on(route, days=60, capacity=1)
+    start, outcomes = threading.Barrier(2), []
+
+    def book(application, person):
+        try:
+            start.wait()
+            booking_create(application=application, session=session.pk, actor=person)
+            outcomes.append("booked")
+        except BookingError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=book, args=(application, application.applicant))
+        for application in applications
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[0] == "booked" and "is full" in sorted(outcomes)[1], outcomes
+    assert Booking.objects.filter(session=session, cancelled_at__isnull=True).count() == 1
