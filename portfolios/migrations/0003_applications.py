@@ -6,126 +6,339 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('careerpath', '0001_initial'),
-        ('frameworks', '0002_development_plan_sharing'),
-        ('portfolios', '0002_practice_observation'),
+        ("careerpath", "0001_initial"),
+        ("frameworks", "0002_development_plan_sharing"),
+        ("portfolios", "0002_practice_observation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('drafting', 'Drafting'), ('submitted', 'Submitted for review'), ('returned', 'Returned for changes'), ('reviewed', 'Reviewed by the manager'), ('endorsed', 'Endorsed by the team manager'), ('eligibility_confirmed', 'Eligibility confirmed'), ('heard', 'Heard by the panel'), ('progressed', 'Progressed'), ('deferred', 'Deferred'), ('not_progressed', 'Not progressed'), ('appeal_lodged', 'Appeal lodged'), ('appeal_decided', 'Appeal decided'), ('withdrawn', 'Withdrawn')], default='drafting', max_length=30)),
-                ('state_changed_at', models.DateTimeField(auto_now_add=True)),
-                ('allocated_standards', models.JSONField(blank=True, default=list)),
-                ('allocation_seed', models.CharField(blank=True, max_length=64)),
-                ('allocated_at', models.DateTimeField(blank=True, null=True)),
-                ('panel_date', models.DateField(blank=True, null=True)),
-                ('submission_deadline', models.DateField(blank=True, null=True)),
-                ('declaration_accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('allocated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='careerpath.organisation')),
-                ('previous_attempt', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_attempt', to='portfolios.application')),
-                ('route', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='frameworks.progressionroute')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("drafting", "Drafting"),
+                            ("submitted", "Submitted for review"),
+                            ("returned", "Returned for changes"),
+                            ("reviewed", "Reviewed by the manager"),
+                            ("endorsed", "Endorsed by the team manager"),
+                            ("eligibility_confirmed", "Eligibility confirmed"),
+                            ("heard", "Heard by the panel"),
+                            ("progressed", "Progressed"),
+                            ("deferred", "Deferred"),
+                            ("not_progressed", "Not progressed"),
+                            ("appeal_lodged", "Appeal lodged"),
+                            ("appeal_decided", "Appeal decided"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="drafting",
+                        max_length=30,
+                    ),
+                ),
+                ("state_changed_at", models.DateTimeField(auto_now_add=True)),
+                ("allocated_standards", models.JSONField(blank=True, default=list)),
+                ("allocation_seed", models.CharField(blank=True, max_length=64)),
+                ("allocated_at", models.DateTimeField(blank=True, null=True)),
+                ("panel_date", models.DateField(blank=True, null=True)),
+                ("submission_deadline", models.DateField(blank=True, null=True)),
+                ("declaration_accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="careerpath.organisation",
+                    ),
+                ),
+                (
+                    "previous_attempt",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_attempt",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "route",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="frameworks.progressionroute",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationAnswer',
+            name="ApplicationAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(max_length=60)),
-                ('values', models.JSONField(blank=True, default=dict)),
-                ('revision', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='portfolios.application')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("section", models.CharField(max_length=60)),
+                ("values", models.JSONField(blank=True, default=dict)),
+                ("revision", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', 'section'],
+                "ordering": ["application", "section"],
             },
         ),
         migrations.CreateModel(
-            name='Attestation',
+            name="Attestation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('worker', 'Worker'), ('practice_supervisor', 'Practice supervisor'), ('line_manager', 'Line manager'), ('team_manager', 'Team manager'), ('progression_coordinator', 'Progression coordinator'), ('panel_member', 'Panel member'), ('appeal_authority', 'Appeal authority'), ('hr', 'HR'), ('framework_editor', 'Framework editor'), ('organisation_admin', 'Organisation admin')], max_length=30)),
-                ('attested_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attestations', to='portfolios.application')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("worker", "Worker"),
+                            ("practice_supervisor", "Practice supervisor"),
+                            ("line_manager", "Line manager"),
+                            ("team_manager", "Team manager"),
+                            ("progression_coordinator", "Progression coordinator"),
+                            ("panel_member", "Panel member"),
+                            ("appeal_authority", "Appeal authority"),
+                            ("hr", "HR"),
+                            ("framework_editor", "Framework editor"),
+                            ("organisation_admin", "Organisation admin"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("attested_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attestations",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', 'attested_at'],
+                "ordering": ["application", "attested_at"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="EvidenceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='portfolios.application')),
-                ('criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.criterion')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links', to='portfolios.evidenceitem')),
-                ('standard', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.standard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frameworks.criterion",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links",
+                        to="portfolios.evidenceitem",
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frameworks.standard",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', 'created_at', 'id'],
+                "ordering": ["application", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('snapshot', models.JSONField()),
-                ('digest', models.CharField(max_length=64)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('pdf_key', models.CharField(blank=True, max_length=300)),
-                ('pdf_rendered_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='portfolios.application')),
-                ('files', models.ManyToManyField(blank=True, related_name='submissions', to='portfolios.evidencefile')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("snapshot", models.JSONField()),
+                ("digest", models.CharField(max_length=64)),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                ("pdf_key", models.CharField(blank=True, max_length=300)),
+                ("pdf_rendered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "files",
+                    models.ManyToManyField(
+                        blank=True, related_name="submissions", to="portfolios.evidencefile"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', '-number'],
+                "ordering": ["application", "-number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['progressed', 'deferred', 'not_progressed', 'appeal_decided', 'withdrawn']), _negated=True), fields=('applicant', 'route'), name='one_open_application_per_route'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "state__in",
+                        ["progressed", "deferred", "not_progressed", "appeal_decided", "withdrawn"],
+                    ),
+                    _negated=True,
+                ),
+                fields=("applicant", "route"),
+                name="one_open_application_per_route",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationanswer',
-            constraint=models.UniqueConstraint(fields=('application', 'section'), name='one_answer_per_section'),
+            model_name="applicationanswer",
+            constraint=models.UniqueConstraint(
+                fields=("application", "section"), name="one_answer_per_section"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attestation',
-            constraint=models.UniqueConstraint(fields=('application', 'role'), name='one_attestation_per_role'),
+            model_name="attestation",
+            constraint=models.UniqueConstraint(
+                fields=("application", "role"), name="one_attestation_per_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('criterion__isnull', False), ('standard__isnull', True)), models.Q(('criterion__isnull', True), ('standard__isnull', False)), _connector='OR'), name='evidence_link_supports_one_thing'),
+            model_name="evidencelink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("criterion__isnull", False), ("standard__isnull", True)),
+                    models.Q(("criterion__isnull", True), ("standard__isnull", False)),
+                    _connector="OR",
+                ),
+                name="evidence_link_supports_one_thing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.UniqueConstraint(condition=models.Q(('criterion__isnull', False)), fields=('application', 'item', 'criterion'), name='evidence_link_once_per_criterion'),
+            model_name="evidencelink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("criterion__isnull", False)),
+                fields=("application", "item", "criterion"),
+                name="evidence_link_once_per_criterion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.UniqueConstraint(condition=models.Q(('standard__isnull', False)), fields=('application', 'item', 'standard'), name='evidence_link_once_per_standard'),
+            model_name="evidencelink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("standard__isnull", False)),
+                fields=("application", "item", "standard"),
+                name="evidence_link_once_per_standard",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('application', 'number'), name='submission_number_unique'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("application", "number"), name="submission_number_unique"
+            ),
         ),
     ]
