@@ -23,6 +23,7 @@ from tests.panels.booking_factories import (
     own_booking,
 )
 from tests.portfolios.evidence_factories import own_binned_item, own_file, own_item
+from tests.portfolios.submission_factories import own_application, own_submission
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -219,6 +220,11 @@ MATRIX = {
     "portfolios:application-agree": Access(
         AGREERS, method="post", own=application_to_agree, ok_status=302
     ),
+    "portfolios:application-readiness": Access(STAFF, own=own_application),
+    "portfolios:application-submit": Access(
+        STAFF, method="post", own=own_application, ok_status=302
+    ),
+    "portfolios:submission-pdf": Access(STAFF, own=own_submission, page=False),
     "admin:*": Access(
         frozenset({"framework_editor", SUPERUSER}),
         samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),

@@ -1,0 +1,80 @@
+"""Readiness, submit and the portfolio PDF: thin views over readiness.py, submission.py and
+pdf.py."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from careerpath.permissions import require_staff
+from portfolios.applications.permissions import applications_visible_to, get_application_for
+from portfolios.applications.readiness import application_readiness
+from portfolios.applications.submission import ApplicationError, application_submit
+from portfolios.models import Submission
+from portfolios.uploads import file_download_response
+
+
+def _back_to(application, name="portfolios:application-detail"):
+    try:
+        return reverse(name, args=[application.pk])
+    except NoReverseMatch:
+        return reverse("portfolios:application-readiness", args=[application.pk])
+
+
+def application_readiness_view(request, pk):
+    require_staff(request.user)
+    application = get_application_for(request.user, pk)
+    readiness = application_readiness(application=application)
+    return render(
+        request,
+        "portfolios/application_readiness.html",
+        {"application": application, "readiness": readiness},
+    )
+
+
+@require_POST
+def application_submit_view(request, pk):
+    require_staff(request.user)
+    application = get_application_for(request.user, pk)
+    try:
+        result = application_submit(
+            application=application,
+            actor=request.user,
+            declaration=request.POST.get("declaration") in ("1", "on", "true", "yes"),
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return redirect(_back_to(application, "portfolios:application-check"))
+    if result.changed:
+        messages.success(request, result.message)
+    else:
+        messages.info(request, result.message)
+    return redirect(_back_to(application))
+
+
+def get_submission_for(user, pk):
+    """A submission of an application the person may see (the same rule as the application's
+    pages); 404 otherwise."""
+    submission = (
+        Submission.objects.filter(application__in=applications_visible_to(user), pk=pk)
+        .select_related("application")
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def submission_pdf(request, pk):
+    from portfolios.applications.pdf import submission_pdf_render
+
+    require_staff(request.user)
+    submission = get_submission_for(request.user, pk)
+    # Not rendered yet (the task is queued): render it now rather than make them wait.
+    key = submission.pdf_key or submission_pdf_render(submission_id=submission.pk)
+    return file_download_response(
+        key=key,
+        filename=f"portfolio-{submission.application_id}-{submission.number}.pdf",
+        content_type="application/pdf",
+    )
