@@ -8,10 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from careerpath.demo import demo_username
-from careerpath.models import User
+from careerpath.models import Role, User
+from frameworks.models import FrameworkStatus, ProgressionRoute
+from panels.models import SessionStatus
 from panels.permissions import routes_for_sessions
 from panels.scheduling import has_regular_cadence, propose_sessions
-from panels.services import panel_sessions_create_from_proposals
+from panels.selectors import bookable_sessions
+from panels.services import booking_create, panel_sessions_create_from_proposals
 
 # Where each council's demo panel meets. Lincolnshire's panel is held online (its seed, line 47);
 # Dudley's seed names no place, so the room is made up for the demo.
@@ -44,3 +47,69 @@ def demo_sessions_load(*, today=None):
                 location=place.get("location", ""),
             )
     return created
+
+
+# Colleagues of the Lincolnshire demo worker, booked on the first panel so the coordinator sees
+# bookings; they are names on a list, not people to sign in as.
+COLLEAGUES = (
+    ("lincolnshire.colleague-1", "Amira", "Hussain", datetime.date(2022, 9, 5)),
+    ("lincolnshire.colleague-2", "Tom", "Fletcher", datetime.date(2023, 1, 16)),
+)
+
+
+def _agree_and_book(*, person, route, session):
+    from portfolios.applications.agreement import attestation_record
+    from portfolios.applications.services import application_start
+    from portfolios.models import CLOSED_STATES, Application
+
+    application = (
+        Application.objects.filter(applicant=person, route__code=route.code)
+        .exclude(state__in=CLOSED_STATES)
+        .first()
+    ) or application_start(applicant=person, route=route)
+    for role in ("practice_supervisor", "team_manager"):
+        attestation_record(application=application, role=role, person=getattr(person, role))
+    return booking_create(application=application, session=session, actor=person)
+
+
+@transaction.atomic
+def demo_bookings_load():
+    """The Lincolnshire worker, agreed by their practice supervisor and team manager, booked on
+    the April panel with their standards; two colleagues booked on the first panel. Safe to run
+    again: an application already booked keeps its place."""
+    worker = User.objects.filter(username=demo_username("lincolnshire", "worker")).first()
+    if worker is None or worker.practice_supervisor is None or worker.team_manager is None:
+        return []
+    route = (
+        ProgressionRoute.objects.filter(
+            framework__organisation_id=worker.organisation_id,
+            framework__status=FrameworkStatus.PUBLISHED,
+        )
+        .select_related("framework")
+        .filter(standards_policy__mode="allocated")
+        .first()
+    )
+    sessions = list(
+        bookable_sessions(route=route).filter(status=SessionStatus.PLANNED)
+        if route is not None
+        else []
+    )
+    april = next((s for s in sessions if timezone.localtime(s.starts_at).month == 4), None)
+    if april is None:
+        return []
+    bookings = [_agree_and_book(person=worker, route=route, session=april)]
+    first = sessions[0]
+    for username, first_name, last_name, registered in COLLEAGUES:
+        colleague, _ = User.objects.get_or_create(
+            username=username,
+            defaults=dict(
+                first_name=first_name, last_name=last_name, email=f"{username}@example.org",
+                organisation=worker.organisation, team=worker.team,
+                job_title="Level 1 Social Worker", swe_registration_date=registered,
+                practice_supervisor=worker.practice_supervisor,
+                team_manager=worker.team_manager, line_manager=worker.line_manager,
+            ),
+        )  # fmt: skip
+        colleague.role_memberships.get_or_create(organisation=worker.organisation, role=Role.WORKER)
+        bookings.append(_agree_and_book(person=colleague, route=route, session=first))
+    return bookings

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -254,3 +254,76 @@ def allocated_standards_of(*, application):
             standard_set__code=policy["standard_set"], number__in=numbers
         ).order_by("number")
     )
+
+
+def next_panel_date_for(*, route, on):
+    """The date of the route's first planned session on or after `on` with a place left and its
+    deadline not passed (None when there is none): registered with portfolios, which shows
+    eligibility on the date that matters."""
+    session = (
+        with_places_taken(sessions_for_route(route=route))
+        .filter(
+            status=SessionStatus.PLANNED,
+            starts_at__gte=start_of(on),
+            submission_deadline__gte=timezone.localdate(),
+            places_taken__lt=F("capacity"),
+        )  # fmt: skip
+        .order_by("starts_at")
+        .first()
+    )
+    return timezone.localdate(session.starts_at) if session else None
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def booking_attention(user):
+    """Home page items for workers on routes where they book: book once agreed, or where the
+    place is. Three queries: the open applications with routes, their rules, their
+    attestations; one more for the live bookings."""
+    from portfolios.applications.agreement import agreement_complete, agreement_missing
+    from portfolios.applications.booking import worker_books
+    from portfolios.models import CLOSED_STATES, Application
+
+    applications = [
+        application
+        for application in Application.objects.filter(applicant=user)
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("route")
+        .prefetch_related("route__rules", "attestations")
+        if worker_books(application.route)
+    ]
+    if not applications:
+        return []
+    booked = {
+        booking.application_id: booking
+        for booking in Booking.objects.filter(
+            application__in=applications, cancelled_at__isnull=True
+        ).select_related("session")
+    }
+    items = []
+    for application in applications:
+        booking = booked.get(application.pk)
+        if booking is not None:
+            items.append(AttentionItem(
+                label=f"Your panel: {long_date(booking.session.starts_at)}, "
+                f"{application.route.title}",
+                url=reverse("panels:booking-detail", args=[application.pk]),
+                hint=f"Submit your portfolio by {long_date(booking.session.submission_deadline)}",
+            ))  # fmt: skip
+        elif agreement_complete(application):
+            items.append(AttentionItem(
+                label=f"Book your place on the {application.route.title} panel",
+                url=reverse("panels:application-book", args=[application.pk]),
+            ))  # fmt: skip
+        else:
+            waiting = " and ".join(
+                role.replace("_", " ") for role in agreement_missing(application)
+            )
+            items.append(AttentionItem(
+                label=f"{application.route.title}: waiting for your {waiting} to agree",
+                url=reverse("panels:application-book", args=[application.pk]),
+                hint="You can book a panel place once they agree",
+            ))  # fmt: skip
+    return items

@@ -30,6 +30,12 @@ class PortfoliosConfig(AppConfig):
             load_demo_observations, dispatch_uid="portfolios-demo-observations"
         )
 
+        # Managers agree that their people may book a panel place (routes that book first).
+        from portfolios.applications.agreement import MANAGER_FIELDS, agreement_attention
+
+        for role in MANAGER_FIELDS:
+            register_attention(role, agreement_attention(role))
+
 
 def load_demo_evidence(sender, **kwargs):
     from portfolios.demo import demo_evidence_load

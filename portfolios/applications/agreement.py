@@ -147,16 +147,22 @@ def applications_awaiting_agreement(*, user):
     return waiting
 
 
-def agreement_attention(user):
-    """Home page items for practice supervisors, team managers and line managers."""
-    return [
-        AttentionItem(
-            label=f"Agree that {item.application.applicant} may book a place on the "
-            f"{item.application.route.title} panel",
-            url=reverse("portfolios:agreement-list"),
-        )
-        for item in applications_awaiting_agreement(user=user)
-    ]
+def agreement_attention(role):
+    """A home page provider for one managing role: the agreements asked of the person in it
+    (someone who is both team manager and line manager sees each once, under its role)."""
+
+    def provider(user):
+        return [
+            AttentionItem(
+                label=f"Agree that {item.application.applicant} may book a place on the "
+                f"{item.application.route.title} panel",
+                url=reverse("portfolios:agreement-list"),
+            )
+            for item in applications_awaiting_agreement(user=user)
+            if role in item.roles
+        ]
+
+    return provider
 
 
 # --- Recording it ----------------------------------------------------------------------------

@@ -34,9 +34,9 @@ def test_someone_without_a_role_is_told_to_ask_for_one(client, demo_people):
 QUERY_BUDGETS = {
     # session, user, organisation (header), roles, unread count; as a worker: the current level,
     # the matching framework level, the routes from it and their rules, the plans; the evidence
-    # library count; the signed observations of their practice; for everyone: the council's
-    # published frameworks
-    "careerpath:home": 5 + 5 + 1 + 1 + 1,
+    # library count; the signed observations of their practice; their open applications (to
+    # book a panel place; none here); for everyone: the council's published frameworks
+    "careerpath:home": 5 + 5 + 1 + 1 + 1 + 1,
     "careerpath:notification-list": 4,  # session, user, organisation (header), notifications
 }
 

@@ -99,3 +99,25 @@ def application_to_agree(owner):
     )  # fmt: skip
     person.role_memberships.create(organisation=organisation, role="worker")
     return {"pk": _open_application(person, booked=False).pk}
+
+
+def new_worker(like, username):
+    """A worker in the same council and team as `like`, with the same managers and record (the
+    demo worker has a booked application already)."""
+    from careerpath.models import LevelHistory, User
+
+    person = User.objects.create(
+        username=username, first_name="Sam", last_name=username.title(),
+        email=f"{username}@example.org", organisation=like.organisation, team=like.team,
+        practice_supervisor=like.practice_supervisor, team_manager=like.team_manager,
+        line_manager=like.line_manager, swe_registration_date=like.swe_registration_date,
+        qualification_date=like.qualification_date, asye_completed=like.asye_completed,
+    )  # fmt: skip
+    person.role_memberships.create(organisation=like.organisation, role="worker")
+    current = like.level_history.filter(ended_on__isnull=True).first()
+    if current is not None:
+        LevelHistory.objects.create(
+            user=person, level_code=current.level_code, level_name=current.level_name,
+            started_on=current.started_on, source=current.source,
+        )  # fmt: skip
+    return person

@@ -17,12 +17,13 @@ from panels.services import booking_cancel, booking_create
 from panels.tasks import booking_confirmation_send
 from portfolios.applications.booking import BookingError
 from portfolios.applications.services import application_start
-from tests.panels.booking_factories import agreed_application, session_on
+from tests.panels.booking_factories import agreed_application, new_worker, session_on
 
 
 @pytest.fixture
 def ellie(demo_people):
-    return demo_people["lincolnshire.worker"]
+    """A Lincolnshire worker like the demo one (who is booked already in the demo data)."""
+    return new_worker(demo_people["lincolnshire.worker"], "ellie")
 
 
 @pytest.fixture
@@ -50,8 +51,12 @@ def test_booking_draws_4_5_7_and_two_more_reproducibly_and_sets_the_dates(
     assert booking.session == session and booking.booked_by == ellie
     assert places_taken(session=session) == 1
     assert with_places_taken(type(session).objects.filter(pk=session.pk)).get().places_taken == 1
-    assert AuditEvent.objects.filter(action="panel_place_booked").count() == 1
-    assert AuditEvent.objects.filter(action="application_booked").count() == 1
+    assert AuditEvent.objects.filter(
+        action="panel_place_booked", details__booking=booking.pk
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action="application_booked", target_id=str(application.pk)
+    ).exists()
 
 
 def test_booking_waits_for_both_managers(ellie, lincolnshire_route):
@@ -66,14 +71,14 @@ def test_booking_waits_for_both_managers(ellie, lincolnshire_route):
     )
     with pytest.raises(BookingError, match="team manager must agree"):
         booking_create(application=application, session=session, actor=ellie)
-    assert not Booking.objects.exists()
+    assert not Booking.objects.filter(application=application).exists()
 
 
 def test_only_the_applicant_books(application, ellie, lincolnshire_route):
     session = session_on(lincolnshire_route, days=60)
     with pytest.raises(BookingError, match="Only the applicant"):
         booking_create(application=application, session=session, actor=ellie.team_manager)
-    assert not Booking.objects.exists()
+    assert not Booking.objects.filter(application=application).exists()
 
 
 def test_a_session_of_another_route_or_council_is_refused(
@@ -119,12 +124,7 @@ def test_a_full_session_is_refused_and_cancelled_places_free_up(
 ):
     session = session_on(lincolnshire_route, days=60, capacity=1)
     other = session_on(lincolnshire_route, days=120)
-    someone = demo_people["lincolnshire.worker"].__class__.objects.create(
-        username="someone", organisation=ellie.organisation,
-        practice_supervisor=ellie.practice_supervisor, team_manager=ellie.team_manager,
-        swe_registration_date=ellie.swe_registration_date,
-    )  # fmt: skip
-    someone.role_memberships.create(organisation=ellie.organisation, role="worker")
+    someone = new_worker(ellie, "someone")
     theirs = agreed_application(someone, lincolnshire_route)
     first = booking_create(application=theirs, session=session, actor=someone)
     with pytest.raises(BookingError, match="is full"):
@@ -241,3 +241,19 @@ def test_two_workers_taking_the_last_place_at_once_leave_one_booking(lincolnshir
         thread.join()
     assert sorted(outcomes)[0] == "booked" and "is full" in sorted(outcomes)[1], outcomes
     assert Booking.objects.filter(session=session, cancelled_at__isnull=True).count() == 1
+
+
+def test_demo_worker_is_booked_in_april_and_loading_again_adds_nothing(demo_people):
+    from panels.demo import demo_bookings_load
+
+    before = Booking.objects.count()
+    demo_bookings_load()
+    assert Booking.objects.count() == before
+    booking = Booking.objects.get(application__applicant=demo_people["lincolnshire.worker"])
+    assert timezone.localtime(booking.session.starts_at).month == 4
+    standards = booking.application.allocated_standards
+    assert len(standards) == 5 and {4, 5, 7} <= set(standards)
+    others = Booking.objects.filter(session__organisation__slug="lincolnshire").exclude(
+        session=booking.session
+    )
+    assert others.count() == 2 and len({b.session_id for b in others}) == 1

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.models import AuditEvent
-from panels.models import PanelSession, SessionStatus
+from panels.models import Booking, PanelSession, SessionStatus
 from panels.scheduling import propose_sessions
 from panels.services import session_version
 
@@ -180,6 +180,7 @@ def test_cancelling_a_session(coordinator_client, coordinator, lincolnshire_rout
 
 
 def test_proposals_are_created_in_one_click(coordinator_client, lincolnshire_route):
+    Booking.objects.filter(session__route=lincolnshire_route).delete()  # the demo's bookings
     PanelSession.objects.filter(route=lincolnshire_route).delete()
     url = reverse("panels:session-propose") + f"?route={lincolnshire_route.pk}"
     proposals = propose_sessions(panel=lincolnshire_route.panel, year_start=timezone.localdate())
@@ -287,6 +288,7 @@ def test_dates_already_arranged_are_not_proposed_again(
 ):
     from panels.services import panel_sessions_create_from_proposals
 
+    Booking.objects.filter(session__route=lincolnshire_route).delete()  # the demo's bookings
     PanelSession.objects.filter(route=lincolnshire_route).delete()
     proposals = propose_sessions(panel=lincolnshire_route.panel, year_start=timezone.localdate())
     panel_sessions_create_from_proposals(
@@ -297,7 +299,9 @@ def test_dates_already_arranged_are_not_proposed_again(
     url = reverse("panels:session-propose") + f"?route={lincolnshire_route.pk}"
     html = coordinator_client.get(url).content.decode()
     assert "Every proposed date for the next twelve months already has a session" in html
-    PanelSession.objects.filter(route=lincolnshire_route).order_by("starts_at").last().delete()
+    last = PanelSession.objects.filter(route=lincolnshire_route).order_by("starts_at").last()
+    Booking.objects.filter(session=last).delete()  # the demo's bookings
+    last.delete()
     html = coordinator_client.get(url).content.decode()
     assert html.count('name="dates"') == 1
     assert "Those dates are not proposed again" in html
