@@ -291,6 +291,8 @@ def _lines(rules, facts, on, place, today, when, requirement=None):
 
 
 def _evidence_place(rule, places, section=""):
+    if rule.get("kinds") == ["written_statement"] or rule.get("kind") == "written_statement":
+        return places.section(section)  # written in the application itself
     if rule.get("type") in ("min_evidence", "recency", "min_rating", "certificate_required"):
         return places.links(section) if section else places.add_to_library()
     return places.section(section)
@@ -396,7 +398,7 @@ def application_readiness(*, application, on=None):
     for rule in eligibility:
         take_from_criteria(rule)
     if eligibility:
-        lines = _lines(eligibility, base, eligible_on, ("", ""), today, when)
+        lines = _lines(eligibility, portfolio, eligible_on, ("", ""), today, when)
         groups.append(Group("eligibility", "Who can apply", tuple(lines)))
     first_day = eligible_from(eligibility, base, eligible_on) if eligibility else eligible_on
 
