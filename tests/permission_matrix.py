@@ -22,6 +22,12 @@ from tests.panels.booking_factories import (
     own_application_to_book,
     own_booking,
 )
+from tests.portfolios.application_factories import (
+    own_link,
+    own_link_target,
+    own_route,
+    own_section,
+)
 from tests.portfolios.evidence_factories import own_binned_item, own_file, own_item
 from tests.portfolios.submission_factories import own_application, own_submission
 
@@ -220,6 +226,17 @@ MATRIX = {
     "portfolios:application-agree": Access(
         AGREERS, method="post", own=application_to_agree, ok_status=302
     ),
+    "portfolios:application-list": Access(STAFF),
+    "portfolios:application-start-choose": Access(STAFF),
+    "portfolios:application-start": Access(STAFF, own=own_route),
+    "portfolios:application-detail": Access(STAFF, own=own_application),
+    "portfolios:application-section": Access(STAFF, own=own_section),
+    "portfolios:application-links": Access(STAFF, own=own_link_target),
+    "portfolios:application-link-remove": Access(
+        STAFF, method="post", own=own_link, ok_status=302
+    ),
+    "portfolios:application-check": Access(STAFF, own=own_application),
+    "portfolios:application-withdraw": Access(STAFF, own=own_application),
     "portfolios:application-readiness": Access(STAFF, own=own_application),
     "portfolios:application-submit": Access(
         STAFF, method="post", own=own_application, ok_status=302

@@ -5,7 +5,7 @@ applications_visible_to, which must keep saying the same thing."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from careerpath.permissions import is_staff_member
+from careerpath.permissions import is_staff_member, require_staff
 from portfolios.applications.workflow import WITH_THE_WORKER
 from portfolios.models import Application
 
@@ -37,7 +37,9 @@ def can_change_application(user, application):
 
 def get_application_for(user, pk, *, for_change=False):
     """An application the person may see, with its route and framework; 404 when missing or not
-    theirs, 403 when asked to change one they may only read (submitted, decided...)."""
+    theirs, 403 when asked to change one they may only read (submitted, decided...), and 403
+    for anyone with no role in a council (the service's own administrators)."""
+    require_staff(user)
     application = (
         applications_visible_to(user)
         .select_related("route__framework", "route__to_level__role", "route__from_level")

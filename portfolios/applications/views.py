@@ -1,0 +1,245 @@
+"""Application pages for the applicant: the list, starting on a route (eligibility first),
+the task list, each section, linking evidence, check your answers, and withdrawing."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from careerpath.permissions import require_staff
+from portfolios.applications import selectors, services
+from portfolios.applications.forms import (
+    DeclarationForm,
+    LinkForm,
+    SectionForm,
+    WithdrawForm,
+    initial_for,
+)
+from portfolios.applications.forms_engine import initial_values
+from portfolios.applications.permissions import can_change_application, get_application_for
+from portfolios.applications.workflow import ApplicationError, can_take
+from portfolios.models import EvidenceLink
+
+
+def application_list(request):
+    require_staff(request.user)
+    open_, earlier = selectors.applications_for(user=request.user)
+    return render(request, "portfolios/application_list.html", {
+        "open_applications": open_, "earlier_applications": earlier,
+    })  # fmt: skip
+
+
+def application_start_choose(request):
+    require_staff(request.user)
+    return render(request, "portfolios/application_start_choose.html", {
+        "routes": selectors.startable_routes_for(user=request.user),
+    })  # fmt: skip
+
+
+def application_start(request, route_pk):
+    require_staff(request.user)
+    route = selectors.get_startable_route_for(request.user, route_pk)
+    if route is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            application = services.application_start(applicant=request.user, route=route)
+        except ApplicationError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, "Your application is started: it saves as you write")
+            return redirect("portfolios:application-detail", pk=application.pk)
+    return render(request, "portfolios/application_start.html", {
+        "route": route, "error": error,
+        "eligibility": selectors.eligibility_for(person=request.user, route=route),
+    })  # fmt: skip
+
+
+def _can_submit(application):
+    """The readiness check's verdict, when it is there to ask (it lives beside this module)."""
+    try:
+        from portfolios.applications.readiness import application_readiness
+    except ImportError:
+        return False, None
+    readiness = application_readiness(application=application)
+    return not readiness.missing, readiness
+
+
+def application_detail(request, pk):
+    application = get_application_for(request.user, pk)
+    overview = selectors.application_overview(application=application)
+    _, readiness = _can_submit(application)
+    return render(request, "portfolios/application_detail.html", {
+        "application": application, "overview": overview, "readiness": readiness,
+        "can_change": can_change_application(request.user, application),
+        "can_withdraw": can_take(request.user, application, "withdraw"),
+        "eligibility": selectors.eligibility_for(
+            person=application.applicant, route=application.route, application=application
+        ),
+    })  # fmt: skip
+
+
+def _wants_json(request):
+    return request.headers.get("X-Autosave") == "1"
+
+
+def application_section(request, pk, section):
+    application = get_application_for(request.user, pk)
+    state = selectors.section_state(application=application, key=section)
+    if state is None or not state.section.is_workers:
+        raise Http404
+    if request.method == "POST" and not can_change_application(request.user, application):
+        raise PermissionDenied
+    spec = state.section
+    values = state.values or initial_values(spec, person=application.applicant)
+    form = SectionForm(
+        request.POST if request.method == "POST" else None, section=spec,
+        initial={**initial_for(spec, values), "revision": state.revision},
+    )  # fmt: skip
+    stale = None
+    if form.is_valid():
+        try:
+            services.application_answer_save(
+                application=application, section=spec, actor=request.user,
+                values=form.values(), revision=form.cleaned_data.get("revision") or 0,
+            )  # fmt: skip
+        except services.StaleSave as refused:
+            stale = refused
+            form.add_error(None, str(refused))
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            if _wants_json(request):
+                saved = selectors.section_state(application=application, key=section)
+                return JsonResponse({"saved": True, "revision": saved.revision})
+            messages.success(request, f"{spec.title}: saved")
+            if "continue" in request.POST:
+                return redirect("portfolios:application-detail", pk=application.pk)
+            return redirect("portfolios:application-section", pk=application.pk, section=section)
+    if request.method == "POST" and _wants_json(request):
+        return JsonResponse(
+            {"saved": False, "stale": stale is not None,
+             "errors": [str(e) for errors in form.errors.values() for e in errors]},
+            status=409 if stale else 400,
+        )  # fmt: skip
+    return render(request, "portfolios/application_section.html", {
+        "application": application, "section": spec, "form": form,
+        "can_change": can_change_application(request.user, application),
+        "stale": stale, "saved_values": _side_by_side(spec, stale, form),
+    })  # fmt: skip
+
+
+def _side_by_side(spec, stale, form):
+    """For a stale save: (label, what was saved, what you typed) per field that differs."""
+    if stale is None:
+        return []
+    rows = []
+    for field in spec.fields:
+        saved = str(stale.values.get(field.key) or "")
+        typed = str(form.data.get(field.key) or "")
+        if saved != typed:
+            rows.append((field.label, saved, typed))
+    return rows
+
+
+def application_links(request, pk, key):
+    application = get_application_for(request.user, pk)
+    section, targets = selectors.targets_for(application=application, key=key)
+    if not targets:
+        raise Http404
+    can_change = can_change_application(request.user, application)
+    items = selectors.library_items_for(application=application)
+    posted = request.POST.get("target") if request.method == "POST" else None
+    if posted is not None and not can_change:
+        raise PermissionDenied
+    blocks = []
+    links = selectors.application_links(application=application)
+    overview_keys = selectors.link_keys(application=application, links=links)
+    for target in targets:
+        bound = request.POST if posted == target.key else None
+        form = LinkForm(bound, items=items, target=target.key, prefix=target.key)
+        if bound is not None and form.is_valid():
+            criterion_id, standard_id = selectors.resolve_target(
+                application=application, target=target
+            )
+            try:
+                added = services.evidence_links_add(
+                    application=application, actor=request.user, criterion_id=criterion_id,
+                    standard_id=standard_id, items=form.cleaned_data["items"],
+                    note=form.cleaned_data["note"],
+                )  # fmt: skip
+            except ApplicationError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, _added_message(added, target.label))
+                return redirect("portfolios:application-links", pk=application.pk, key=key)
+        blocks.append({
+            "target": target, "form": form,
+            "links": [link for link in links if overview_keys[link.pk] == target.key],
+        })  # fmt: skip
+    return render(request, "portfolios/application_links.html", {
+        "application": application, "section": section, "blocks": blocks, "key": key,
+        "can_change": can_change, "library_empty": not items.exists(),
+    })  # fmt: skip
+
+
+def _added_message(added, label):
+    if not added:
+        return f"Those items already support {label}: nothing changed"
+    return f"{added} item{'s' if added != 1 else ''} linked to {label}"
+
+
+@require_POST
+def application_link_remove(request, pk, link_pk):
+    application = get_application_for(request.user, pk, for_change=True)
+    link = EvidenceLink.objects.filter(pk=link_pk, application=application).first()
+    if link is None:
+        raise Http404
+    try:
+        services.evidence_link_remove(application=application, actor=request.user, link=link)
+    except ApplicationError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"'{link.item.title}' is no longer linked there")
+    detail = reverse("portfolios:application-detail", args=[application.pk])
+    next_url = request.POST.get("next") or ""
+    # Back to the page it was removed from, when that is a page of this application.
+    return redirect(next_url if next_url.startswith(detail) else detail)
+
+
+def application_check(request, pk):
+    application = get_application_for(request.user, pk)
+    overview = selectors.application_overview(application=application)
+    can_submit, readiness = _can_submit(application)
+    try:
+        submit_url = reverse("portfolios:application-submit", args=[application.pk])
+    except NoReverseMatch:
+        submit_url, can_submit = "", False
+    return render(request, "portfolios/application_check.html", {
+        "application": application, "overview": overview, "readiness": readiness,
+        "can_change": can_change_application(request.user, application),
+        "can_submit": can_submit and can_change_application(request.user, application),
+        "submit_url": submit_url, "form": DeclarationForm(),
+    })  # fmt: skip
+
+
+def application_withdraw(request, pk):
+    application = get_application_for(request.user, pk)
+    if not can_take(request.user, application, "withdraw"):
+        messages.info(request, "This application can no longer be withdrawn")
+        return redirect("portfolios:application-detail", pk=application.pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            result = services.application_withdraw(application=application, actor=request.user)
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, result.message or "Your application is withdrawn")
+            return redirect("portfolios:application-list")
+    return render(request, "portfolios/application_withdraw.html", {
+        "application": application, "form": form,
+    })  # fmt: skip
