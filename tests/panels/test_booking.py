@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.models import AuditEvent, Notification
@@ -257,3 +258,44 @@ def test_demo_worker_is_booked_in_april_and_loading_again_adds_nothing(demo_peop
         session=booking.session
     )
     assert others.count() == 2 and len({b.session_id for b in others}) == 1
+
+
+@pytest.mark.parametrize("sessions", [1, 10])
+def test_booking_page_query_budget(
+    client, application, ellie, lincolnshire_route, sessions, django_assert_num_queries
+):
+    for number in range(sessions):
+        session_on(lincolnshire_route, days=40 + number)
+    client.force_login(ellie)
+    # session, user, roles; the application with its applicant, route, framework and level; the
+    # route's rules; the attestations; the live booking (none); the person's current level; the
+    # sessions with places taken; the organisation (header)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("panels:application-book", args=[application.pk]))
+    assert response.content.decode().count('type="radio"') >= sessions
+
+
+@pytest.mark.parametrize("people", [1, 10])
+def test_booking_detail_and_session_list_query_budgets(
+    client, ellie, lincolnshire_route, people, django_assert_num_queries, demo_people
+):
+    session = session_on(lincolnshire_route, days=60, capacity=20)
+    for number in range(people):
+        person = new_worker(ellie, f"booked-{number}")
+        booking_create(
+            application=agreed_application(person, lincolnshire_route), session=session,
+            actor=person,
+        )  # fmt: skip
+    client.force_login(person)
+    url = reverse("panels:booking-detail", args=[person.applications.get().pk])
+    # session, user, roles; the application with its route; its rules; its attestations; the
+    # live booking with its session; the allocated standards; the organisation (header)
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert "Your standards" in response.content.decode()
+    client.force_login(demo_people["lincolnshire.coordinator"])
+    # session, user, roles; the sessions with routes, frameworks and places taken; their live
+    # bookings with the applicants; the organisation (header)
+    with django_assert_num_queries(6):
+        html = client.get(reverse("panels:session-list")).content.decode()
+    assert str(person) in html
