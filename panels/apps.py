@@ -10,12 +10,15 @@ class PanelsConfig(AppConfig):
         from careerpath.demo import demo_data_loaded
         from careerpath.models import Role
         from careerpath.selectors import register_attention
-        from panels.selectors import booking_attention, coordinator_attention
+        from panels.selectors import booking_attention, coordinator_attention, next_panel_date_for
+        from portfolios.applications.selectors import register_next_panel_date
 
         # After the frameworks' reference data: sessions need the routes.
         demo_data_loaded.connect(load_demo_sessions, dispatch_uid="panels-demo-data")
         register_attention(Role.PROGRESSION_COORDINATOR, coordinator_attention)
         register_attention(Role.WORKER, booking_attention)
+        # portfolios shows eligibility on the date that matters, and never imports panels.
+        register_next_panel_date(next_panel_date_for)
 
 
 def load_demo_sessions(sender, **kwargs):
