@@ -30,17 +30,41 @@ def portfolio_context(snapshot):
         supports.setdefault(what, []).append(
             {"item": items.get(link["item"]), "note": link["note"]}
         )
-    sections = [
+    answers = {section["section"]: section["values"] for section in snapshot["sections"]}
+    layout = snapshot.get("layout") or []
+    laid_out = {(section["key"], field["key"]) for section in layout for field in section["fields"]}
+    # Anything typed that the form's layout does not name still goes in, after the form.
+    extra = [
         {
-            "title": _label(section["section"]),
+            "title": _label(key),
+            "by": "",
             "fields": [
-                {"label": _label(key), "text": value}
-                for key, value in section["values"].items()
-                if isinstance(value, str) and value.strip()
+                {"label": _label(name), "text": value}
+                for name, value in values.items()
+                if (key, name) not in laid_out and isinstance(value, str) and value.strip()
             ],
         }
-        for section in snapshot["sections"]
+        for key, values in answers.items()
     ]
+    extra = [section for section in extra if section["fields"]]
+    if layout:
+        # As the council's form has them: each section, each field's label and the answer.
+        sections = [
+            {
+                "title": section["title"],
+                "by": "" if section["completed_by"] == "worker" else section["completed_by"],
+                "fields": [
+                    {
+                        "label": field["label"],
+                        "text": answers.get(section["key"], {}).get(field["key"], ""),
+                    }
+                    for field in section["fields"]
+                ],
+            }
+            for section in layout
+        ] + extra
+    else:
+        sections = extra
     return {
         "snapshot": snapshot,
         "application": snapshot["application"],

@@ -45,6 +45,41 @@ def _day(value):
     return value.isoformat() if value else None
 
 
+def _layout(application):
+    """The sections of the council's form as the worker saw them (titles and field labels, in
+    order), so the PDF is laid out like the form without reading anything live later."""
+    try:
+        from portfolios.applications.forms_engine import application_sections
+    except ModuleNotFoundError as error:  # the forms engine comes with the writing pages
+        if error.name != "portfolios.applications.forms_engine":
+            raise
+        return []
+    from frameworks.models import Standard
+    from frameworks.selectors import criteria_for_target
+
+    route = application.route
+    policy = route.standards_policy or {}
+    standards = dict(
+        Standard.objects.filter(standard_set__code=policy.get("standard_set") or "").values_list(
+            "number", "title"
+        )
+    )
+    sections = application_sections(
+        application=application,
+        standards=standards,
+        criteria=list(criteria_for_target(level=route.to_level)),
+    )
+    return [
+        {
+            "key": section.key,
+            "title": section.title,
+            "completed_by": section.completed_by,
+            "fields": [{"key": spec.key, "label": spec.label} for spec in section.fields],
+        }
+        for section in sections
+    ]
+
+
 def application_snapshot(*, application, readiness):
     """(snapshot, files): plain data for everything submitted, and the file versions in it."""
     route = application.route
@@ -103,6 +138,7 @@ def application_snapshot(*, application, readiness):
             "version_label": framework.version_label,
             "forms": framework.forms,
         },
+        "layout": _layout(application),
         "sections": [
             {"section": answer.section, "values": answer.values, "revision": answer.revision}
             for answer in answers
