@@ -7,10 +7,13 @@ class PanelsConfig(AppConfig):
     name = "panels"
 
     def ready(self):
+        from django.urls import reverse
+
         from careerpath.demo import demo_data_loaded
         from careerpath.models import Role
         from careerpath.selectors import register_attention
         from panels.selectors import booking_attention, coordinator_attention, next_panel_date_for
+        from portfolios.applications.booking import register_booking_pages
         from portfolios.applications.selectors import register_next_panel_date
 
         # After the frameworks' reference data: sessions need the routes.
@@ -19,6 +22,10 @@ class PanelsConfig(AppConfig):
         register_attention(Role.WORKER, booking_attention)
         # portfolios shows eligibility on the date that matters, and never imports panels.
         register_next_panel_date(next_panel_date_for)
+        register_booking_pages(
+            book=lambda pk: reverse("panels:application-book", args=[pk]),
+            booked=lambda pk: reverse("panels:booking-detail", args=[pk]),
+        )
 
 
 def load_demo_sessions(sender, **kwargs):

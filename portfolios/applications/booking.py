@@ -102,3 +102,26 @@ def application_record_booking_cancelled(*, application, actor):
         actor=actor, action="application_booking_cancelled", target=application, details=old
     )
     return application
+
+
+# --- Where the worker books: panels registers its pages (portfolios never imports panels) ------
+
+_booking_pages = {}
+
+
+def register_booking_pages(*, book, booked):
+    """panels registers two functions of an application's pk returning the URLs of the page
+    that books a place and the page that shows the booked place."""
+    _booking_pages.update(book=book, booked=booked)
+
+
+def booking_link(application):
+    """(label, url) for the application overview on routes where the worker books, else None.
+    Reads only the application and its route: no queries."""
+    if not _booking_pages or not worker_books(application.route):
+        return None
+    if application.state in CLOSED_STATES:
+        return None
+    if application.panel_date is not None:
+        return "Your panel place", _booking_pages["booked"](application.pk)
+    return "Book your panel place", _booking_pages["book"](application.pk)

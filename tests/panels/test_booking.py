@@ -299,3 +299,49 @@ def test_booking_detail_and_session_list_query_budgets(
     with django_assert_num_queries(6):
         html = client.get(reverse("panels:session-list")).content.decode()
     assert str(person) in html
+
+
+def test_the_overview_link_books_then_shows_the_place(application, ellie, lincolnshire_route):
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load application_booking %}{% booking_link application as link %}"
+        "{% if link %}<a href='{{ link.url }}'>{{ link.label }}</a>{% endif %}"
+    )
+    html = template.render(Context({"application": application}))
+    assert reverse("panels:application-book", args=[application.pk]) in html
+    assert "Book your panel place" in html
+    booking_create(
+        application=application, session=session_on(lincolnshire_route, days=60), actor=ellie
+    )
+    application.refresh_from_db()
+    html = template.render(Context({"application": application}))
+    assert reverse("panels:booking-detail", args=[application.pk]) in html
+
+
+def test_the_calendar_download_and_giving_up_the_place(
+    client, application, ellie, lincolnshire_route
+):
+    session = session_on(lincolnshire_route, days=60)
+    booking_create(application=application, session=session, actor=ellie)
+    client.force_login(ellie)
+    response = client.get(reverse("panels:booking-calendar", args=[application.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content
+    response = client.post(reverse("panels:booking-cancel", args=[application.pk]))
+    assert response.status_code == 302
+    assert places_taken(session=session) == 0
+    application.refresh_from_db()
+    assert application.panel_date is None and len(application.allocated_standards) == 5
+    assert client.get(reverse("panels:booking-calendar", args=[application.pk])).status_code == 404
+
+
+def test_a_coordinator_can_take_a_place_back_but_not_another_councils(
+    application, ellie, lincolnshire_route, demo_people
+):
+    session = session_on(lincolnshire_route, days=60)
+    booking = booking_create(application=application, session=session, actor=ellie)
+    with pytest.raises(BookingError):
+        booking_cancel(booking=booking, actor=demo_people["dudley.coordinator"])
+    booking_cancel(booking=booking, actor=demo_people["lincolnshire.coordinator"])
+    assert places_taken(session=session) == 0
