@@ -4,6 +4,7 @@ link to the place that fixes it; recency on the date that matters; a fixed numbe
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from frameworks.models import Standard
 from frameworks.rules import JUDGEMENT, MET, NOT_MET
@@ -13,6 +14,7 @@ from tests.portfolios.evidence_factories import make_item, new_worker
 from tests.portfolios.submission_factories import open_application, route_of
 
 pytestmark = pytest.mark.django_db
+PAGE_QUERIES = 15
 TODAY = datetime.date(2026, 11, 25)
 
 
@@ -156,3 +158,33 @@ def test_readiness_costs_the_same_queries_whatever_the_size(
     assert len([group for group in readiness.groups if group.key.startswith("standard-")]) == len(
         standards
     )
+
+
+def _application_with(worker, standards, links):
+    application = open_application(worker, route_of("L1-L2"), allocated_standards=standards)
+    items = [make_item(worker, title=f"Case {n}") for n in range(links // len(standards) + 1)]
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(application=application, item=items[n // len(standards)],
+                     standard=kss(standards[n % len(standards)]))
+        for n in range(links)
+    )  # fmt: skip
+    return application
+
+
+@pytest.mark.parametrize(("standards", "links"), [([4, 5], 10), (list(range(1, 11)), 200)])
+def test_the_readiness_page_has_a_fixed_query_budget(
+    client, django_assert_num_queries, standards, links
+):
+    worker = new_worker("lincs.page", "lincolnshire")
+    application = _application_with(worker, standards, links)
+    client.force_login(worker)
+    url = reverse("portfolios:application-readiness", args=[application.pk])
+    # 1 the session, 2 the user, 3 their role memberships, 4 the application with its route,
+    # framework and levels, 5 the applicant; the readiness check: 6 the route's rules, 7 the
+    # criteria, 8 their rules, 9 the links with items and standards, 10 the answers, 11 the
+    # attestations, 12 the current level, 13 the policy's standards, 14 the current level
+    # looked for again (this worker has none recorded); 15 the organisation for the header.
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("govuk-summary-list__row") >= len(standards) * 3
