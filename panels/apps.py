@@ -7,24 +7,31 @@ class PanelsConfig(AppConfig):
     name = "panels"
 
     def ready(self):
+        from django.db.models.signals import post_save
         from django.urls import reverse
 
         from careerpath.demo import demo_data_loaded
         from careerpath.models import Role
         from careerpath.selectors import register_attention
         from panels.selectors import booking_attention, coordinator_attention, next_panel_date_for
+        from panels.services import booking_release_on_withdrawal
         from portfolios.applications.booking import register_booking_pages
         from portfolios.applications.selectors import register_next_panel_date
+        from portfolios.models import Application
 
         # After the frameworks' reference data: sessions need the routes.
         demo_data_loaded.connect(load_demo_sessions, dispatch_uid="panels-demo-data")
         register_attention(Role.PROGRESSION_COORDINATOR, coordinator_attention)
         register_attention(Role.WORKER, booking_attention)
-        # portfolios shows eligibility on the date that matters, and never imports panels.
+        # portfolios never imports panels: it shows eligibility on the date panels gives, links
+        # to the booking pages panels registers, and its withdrawals free a booked place here.
         register_next_panel_date(next_panel_date_for)
         register_booking_pages(
             book=lambda pk: reverse("panels:application-book", args=[pk]),
             booked=lambda pk: reverse("panels:booking-detail", args=[pk]),
+        )
+        post_save.connect(
+            booking_release_on_withdrawal, sender=Application, dispatch_uid="panels-withdrawal"
         )
 
 

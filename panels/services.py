@@ -38,7 +38,7 @@ from portfolios.applications.booking import (
     application_record_booking_cancelled,
     booking_mode,
 )
-from portfolios.models import CLOSED_STATES, Application
+from portfolios.models import CLOSED_STATES, Application, ApplicationState
 
 # The fields a coordinator may change, in the order the audit records them.
 EDITABLE_FIELDS = (
@@ -418,3 +418,18 @@ def booking_cancel(*, booking, actor):
         details={"application": booking.application_id, "booking": booking.pk},
     )  # fmt: skip
     return booking
+
+
+def booking_release_on_withdrawal(sender, instance, update_fields=None, **kwargs):
+    """post_save of an application: when it is withdrawn, its place on a session still to come
+    is given up, in the same transaction, so someone else can take it. (A signal, because the
+    workflow lives in portfolios, which never imports panels.)"""
+    if update_fields is None or "state" not in update_fields:
+        return
+    if instance.state != ApplicationState.WITHDRAWN:
+        return
+    live = Booking.objects.filter(
+        application=instance, cancelled_at__isnull=True, session__starts_at__gt=timezone.now()
+    ).first()
+    if live is not None:
+        booking_cancel(booking=live, actor=instance.applicant)

@@ -345,3 +345,13 @@ def test_a_coordinator_can_take_a_place_back_but_not_another_councils(
         booking_cancel(booking=booking, actor=demo_people["dudley.coordinator"])
     booking_cancel(booking=booking, actor=demo_people["lincolnshire.coordinator"])
     assert places_taken(session=session) == 0
+
+
+def test_withdrawing_gives_the_place_up(application, ellie, lincolnshire_route):
+    from portfolios.applications.services import application_withdraw
+
+    session = session_on(lincolnshire_route, days=60)
+    booking_create(application=application, session=session, actor=ellie)
+    application_withdraw(application=application, actor=ellie)
+    assert places_taken(session=session) == 0
+    assert Booking.objects.get(application=application).cancelled_by == ellie
