@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := .make
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test lint format assets demo lock browser clean
+.PHONY: help run dev test lint format assets demo lock browser clean bench
 
 help:
 	@echo "make run   - install everything, migrate, load demo data and serve on 127.0.0.1:$(PORT)"
@@ -74,6 +74,11 @@ dev: demo
 
 test: $(STAMP)/python $(STAMP)/assets browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Timings as ratios to a bare page or document in the same run, in a throwaway database; never
+# part of make test.
+bench: $(STAMP)/python
+	$(PY) bench/portfolio_pdf.py
 
 lint: $(STAMP)/python
 	$(VENV)/bin/ruff check .
