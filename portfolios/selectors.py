@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from careerpath.selectors import AttentionItem
 from frameworks import rules
-from portfolios.models import BIN_DAYS, KIND_CHOICES, EvidenceItem
+from portfolios.models import BIN_DAYS, KIND_CHOICES, EvidenceItem, EvidenceLink
 from portfolios.permissions import evidence_visible_to, keeps_evidence
 
 
@@ -117,9 +117,34 @@ def evidence_files_of(*, item):
 
 
 def evidence_links_of(*, item):
-    """What the item is linked to in applications. Empty until applications exist: they will
-    answer here, so the item page needs no change."""
-    return ()
+    """What the item supports in the owner's applications: each link's criterion or standard,
+    its note and the application, for the item page's "Linked to" (one query)."""
+    links = (
+        EvidenceLink.objects.filter(item=item)
+        .select_related("application__route", "criterion", "standard")
+        .order_by("application_id", "created_at", "id")
+    )
+    return [
+        LinkedTo(
+            label=(
+                link.criterion.text
+                if link.criterion_id
+                else f"KSS {link.standard.number}: {link.standard.title}"
+            ),
+            note=link.note,
+            application=link.application.route.title,
+            url=reverse("portfolios:application-detail", args=[link.application_id]),
+        )
+        for link in links
+    ]
+
+
+@dataclass(frozen=True)
+class LinkedTo:
+    label: str
+    note: str
+    application: str
+    url: str
 
 
 def evidence_facts_for(*, person, on=None):

@@ -6,7 +6,6 @@ import datetime
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
 from portfolios.applications.forms_engine import field_problems
 from portfolios.forms import DateField
@@ -110,21 +109,24 @@ def initial_for(section, values):
     return initial
 
 
-class ItemChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, item):
-        return f"{item.title} ({item.get_kind_display().lower()}, {item.dated:%-d %B %Y})"
+def item_choices(items):
+    """(pk, label) for library items, made once per page and shared by its forms."""
+    return [
+        (item.pk, f"{item.title} ({item.get_kind_display().lower()}, {item.dated:%-d %B %Y})")
+        for item in items
+    ]
 
 
 class LinkForm(forms.Form):
-    """Link items from the library to one criterion or standard, with a note."""
+    """Link items from the library to one criterion or standard, with a note. The choices are
+    the person's own library; the service checks them again when it links."""
 
     target = forms.CharField(widget=forms.HiddenInput)
-    items = ItemChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple,
+    items = forms.TypedMultipleChoiceField(
+        coerce=int, widget=forms.CheckboxSelectMultiple,
         label="Evidence from your library",
         error_messages={"required": "Choose at least one item from your library",
-                        "invalid_choice": "Choose items from your own library",
-                        "invalid_pk_value": "Choose items from your own library"},
+                        "invalid_choice": "Choose items from your own library"},
     )  # fmt: skip
     note = forms.CharField(
         label="How does this meet it?", required=False, max_length=1000,
@@ -133,9 +135,9 @@ class LinkForm(forms.Form):
         error_messages={"max_length": "The note must be 1,000 characters or fewer"},
     )  # fmt: skip
 
-    def __init__(self, *args, items, target, prefix=None, **kwargs):
+    def __init__(self, *args, choices, target, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
-        self.fields["items"].queryset = items
+        self.fields["items"].choices = choices
         self.fields["target"].initial = target
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -144,9 +146,6 @@ class LinkForm(forms.Form):
             Field.checkboxes("items", legend_size=Size.SMALL, small=True),
             Field.textarea("note", rows=3),
         )
-
-    def clean_target(self):
-        return self.cleaned_data["target"]
 
 
 class NoteForm(forms.Form):
@@ -196,9 +195,3 @@ class DeclarationForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field.checkbox("declaration"))
-
-
-def validate_choice(value, choices):
-    if value not in choices:
-        raise ValidationError("Choose from the list")
-    return value

@@ -64,6 +64,7 @@ class SectionSpec:
     blocked: str = ""
     targets: tuple = ()  # LinkTargets whose evidence this section's task links
     observation: bool = False  # the section is a linked practice observation
+    group: str = ""  # a heading the task list groups sections under
 
     @property
     def is_workers(self):
@@ -268,7 +269,7 @@ def _part_section(name, form, index, part, application, in_play, policy, standar
             spec = _field(node, f"kss-{number}", max_words=policy.get("max_words_per_standard"))
             playing = number in in_play
             spec = FieldSpec(
-                **{**spec.__dict__, "required": playing,
+                **{**spec.__dict__, "required": playing, "condition": "",
                    "prefilled": "" if playing else NOT_APPLICABLE, "long": True},
             )  # fmt: skip
             fields.append(spec)
@@ -330,6 +331,8 @@ def _criteria_sections(criteria):
                 ),  # fmt: skip
                 instructions=criterion.get_category_display(),
                 targets=(target,),
+                group=f"{criterion.level.name or criterion.level.code}: "
+                f"{criterion.get_category_display().lower()}",
             )
         )
     return sections

@@ -42,7 +42,9 @@ def get_application_for(user, pk, *, for_change=False):
     require_staff(user)
     application = (
         applications_visible_to(user)
-        .select_related("route__framework", "route__to_level__role", "route__from_level")
+        .select_related(
+            "applicant", "route__framework", "route__to_level__role", "route__from_level"
+        )
         .filter(pk=pk)
         .first()
     )

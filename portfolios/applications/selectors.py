@@ -134,7 +134,10 @@ def eligibility_for(*, person, route, application=None, today=None):
         r.status == NOT_MET and r.rule.get("type") in TIME_RULE_TYPES for r in report.results
     )
     first_panel, message = booked, ""
-    where = f"on {_day(on)}, the date of your panel" if on != today else "today"
+    if booked:
+        where = f"on {_day(on)}, the date of your panel"
+    else:
+        where = f"on {_day(on)}, the date of the next panel" if on != today else "today"
     if not time_not_met:
         message = f"You meet the time rules {where}"
     elif eligible_on is None:

@@ -16,6 +16,7 @@ from portfolios.applications.forms import (
     SectionForm,
     WithdrawForm,
     initial_for,
+    item_choices,
 )
 from portfolios.applications.forms_engine import initial_values
 from portfolios.applications.permissions import can_change_application, get_application_for
@@ -91,6 +92,9 @@ def application_section(request, pk, section):
     state = selectors.section_state(application=application, key=section)
     if state is None or not state.section.is_workers:
         raise Http404
+    if state.section.blocked:
+        messages.info(request, f"{state.section.title}: {state.section.blocked}")
+        return redirect("portfolios:application-detail", pk=application.pk)
     if request.method == "POST" and not can_change_application(request.user, application):
         raise PermissionDenied
     spec = state.section
@@ -151,7 +155,7 @@ def application_links(request, pk, key):
     if not targets:
         raise Http404
     can_change = can_change_application(request.user, application)
-    items = selectors.library_items_for(application=application)
+    choices = item_choices(selectors.library_items_for(application=application))
     posted = request.POST.get("target") if request.method == "POST" else None
     if posted is not None and not can_change:
         raise PermissionDenied
@@ -160,7 +164,7 @@ def application_links(request, pk, key):
     overview_keys = selectors.link_keys(application=application, links=links)
     for target in targets:
         bound = request.POST if posted == target.key else None
-        form = LinkForm(bound, items=items, target=target.key, prefix=target.key)
+        form = LinkForm(bound, choices=choices, target=target.key, prefix=target.key)
         if bound is not None and form.is_valid():
             criterion_id, standard_id = selectors.resolve_target(
                 application=application, target=target
@@ -182,7 +186,7 @@ def application_links(request, pk, key):
         })  # fmt: skip
     return render(request, "portfolios/application_links.html", {
         "application": application, "section": section, "blocks": blocks, "key": key,
-        "can_change": can_change, "library_empty": not items.exists(),
+        "can_change": can_change, "library_empty": not choices,
     })  # fmt: skip
 
 

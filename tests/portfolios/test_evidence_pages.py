@@ -331,8 +331,9 @@ def test_library_query_budget(client, fresh, django_assert_num_queries, size):
 def test_item_page_query_budget(client, fresh, django_assert_num_queries, size):
     signed_in, worker = client, fresh
     item = _library_of(worker, size)
-    # session, user, roles, the item, its file versions, organisation (header).
-    with django_assert_num_queries(6):
+    # session, user, roles, the item, its file versions, what it is linked to in applications,
+    # organisation (header).
+    with django_assert_num_queries(7):
         response = signed_in.get(reverse("portfolios:evidence-detail", args=[item.pk]))
     assert response.status_code == 200
 
