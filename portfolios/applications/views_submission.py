@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from careerpath.permissions import require_staff
+from portfolios.applications.forms import DeclarationForm
 from portfolios.applications.permissions import applications_visible_to, get_application_for
 from portfolios.applications.readiness import application_readiness
 from portfolios.applications.submission import ApplicationError, application_submit
@@ -29,7 +30,7 @@ def application_readiness_view(request, pk):
     return render(
         request,
         "portfolios/application_readiness.html",
-        {"application": application, "readiness": readiness},
+        {"application": application, "readiness": readiness, "on_readiness_page": True},
     )
 
 
@@ -37,11 +38,10 @@ def application_readiness_view(request, pk):
 def application_submit_view(request, pk):
     require_staff(request.user)
     application = get_application_for(request.user, pk)
+    form = DeclarationForm(request.POST)
     try:
         result = application_submit(
-            application=application,
-            actor=request.user,
-            declaration=request.POST.get("declaration") in ("1", "on", "true", "yes"),
+            application=application, actor=request.user, declaration=form.is_valid()
         )
     except ApplicationError as error:
         messages.error(request, str(error))

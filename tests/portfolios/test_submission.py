@@ -217,3 +217,17 @@ def test_two_submits_at_once_leave_one_transition_one_snapshot_one_email():
         == 1
     )
     assert len([m for m in mail.outbox if "You submitted" in m.subject]) == 1
+
+
+def test_submitting_from_check_your_answers(client, dudley_worker):
+    application = ready_application(dudley_worker)
+    client.force_login(dudley_worker)
+    check = client.get(reverse("portfolios:application-check", args=[application.pk]))
+    assert "Accept and submit" in check.content.decode()
+    url = reverse("portfolios:application-submit", args=[application.pk])
+    refused = client.post(url, {}, follow=True)
+    assert "Confirm the declaration before you submit" in refused.content.decode()
+    response = client.post(url, {"declaration": "on"}, follow=True)
+    assert "Your application has been submitted" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
