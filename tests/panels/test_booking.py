@@ -352,3 +352,10 @@ def test_withdrawing_gives_the_place_up(application, ellie, lincolnshire_route):
     application_withdraw(application=application, actor=ellie)
     assert places_taken(session=session) == 0
     assert Booking.objects.get(application=application).cancelled_by == ellie
+
+
+def test_the_application_overview_links_to_the_booking_page(client, application, ellie):
+    client.force_login(ellie)
+    html = client.get(reverse("portfolios:application-detail", args=[application.pk])).content
+    assert reverse("panels:application-book", args=[application.pk]).encode() in html
+    assert b"Book your panel place" in html
