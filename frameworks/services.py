@@ -15,7 +15,7 @@ class FrameworkError(Exception):
 
 
 def _locked(framework):
-    return Framework.objects.select_for_update().get(pk=framework.pk)
+    return Framework.objects.select_for_update(of=("self",)).get(pk=framework.pk)
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def framework_publish(*, framework, actor):
     if not framework.roles.exists():
         raise FrameworkError("A framework needs at least one role before it is published.")
     now = timezone.now()
-    replaced = Framework.objects.select_for_update().filter(
+    replaced = Framework.objects.select_for_update(of=("self",)).filter(
         organisation=framework.organisation,
         slug=framework.slug,
         status=FrameworkStatus.PUBLISHED,
@@ -96,7 +96,7 @@ def development_plan_share(*, plan, actor, line_manager, practice_supervisor):
     """Share a plan (read-only) with the worker's line manager and practice supervisor, or stop
     sharing it. Those newly shared with are told. Returns the people now told."""
     plan = (
-        DevelopmentPlan.objects.select_for_update()
+        DevelopmentPlan.objects.select_for_update(of=("self",))
         .select_related("person__line_manager", "person__practice_supervisor", "target_level")
         .get(pk=plan.pk)
     )

@@ -168,7 +168,7 @@ def session_version(session):
 def panel_session_update(*, session, actor, seen_version, **changes):
     """Change a planned session's details. Refused when the session changed since the form was
     opened (seen_version, from session_version), so nobody's edit is silently overwritten."""
-    session = PanelSession.objects.select_for_update().get(pk=session.pk)
+    session = PanelSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if not can_manage_session(actor, session):
         raise PanelSessionError("Only your organisation's progression coordinator can change this")
     if session.status != SessionStatus.PLANNED:
@@ -219,7 +219,7 @@ def panel_session_update(*, session, actor, seen_version, **changes):
 def panel_session_cancel(*, session, actor):
     """Cancel a planned session. Cancelling it again changes nothing. (When bookings exist, the
     people booked are told here, after the commit.)"""
-    session = PanelSession.objects.select_for_update().get(pk=session.pk)
+    session = PanelSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if not can_manage_session(actor, session):
         raise PanelSessionError("Only your organisation's progression coordinator can cancel this")
     if session.status == SessionStatus.CANCELLED:

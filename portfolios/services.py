@@ -111,7 +111,9 @@ def evidence_item_create(*, owner, files=(), **values):
 
 
 def _locked(item):
-    return EvidenceItem.objects.select_for_update().select_related("owner").get(pk=item.pk)
+    return (
+        EvidenceItem.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
+    )
 
 
 READ_ONLY = "This item is a signed practice observation: nobody can change it."
@@ -230,7 +232,7 @@ def _purge_one(pk, cutoff):
     """Destroy one item past its time in the bin. Returns its storage keys, or None when it is
     no longer due (restored, held or purged since the list was read)."""
     item = (
-        EvidenceItem.objects.select_for_update()
+        EvidenceItem.objects.select_for_update(of=("self",))
         .select_related("owner__organisation")
         .filter(pk=pk, deleted_at__lt=cutoff, held_at__isnull=True)
         .first()

@@ -72,7 +72,7 @@ def observation_save_draft(
         observation.standards.set(standards)
         _audit(observer, "observation.create", observation, {"worker": worker.pk})
         return observation
-    locked = PracticeObservation.objects.select_for_update().get(pk=observation.pk)
+    locked = PracticeObservation.objects.select_for_update(of=("self",)).get(pk=observation.pk)
     if locked.observer_id != observer.pk:
         raise ObservationError("Only the observer can change an observation.")
     if locked.is_signed:
@@ -124,7 +124,7 @@ def observation_sign(*, observation, actor):
     """Sign a draft: (observation, True). Signing one already signed changes nothing:
     (observation, False)."""
     locked = (
-        PracticeObservation.objects.select_for_update()
+        PracticeObservation.objects.select_for_update(of=("self",))
         .select_related("worker", "observer", "organisation")
         .get(pk=observation.pk)
     )

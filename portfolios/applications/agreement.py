@@ -190,7 +190,7 @@ def attestation_record(*, application, role, person):
 
 def _attestation_record(*, application, role, person):
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("applicant", "route")
         .get(pk=application.pk)
     )

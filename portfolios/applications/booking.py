@@ -43,7 +43,7 @@ def worker_books(route):
 
 
 def _locked(application):
-    return Application.objects.select_for_update().get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
 
 
 @transaction.atomic

@@ -113,7 +113,7 @@ class StaleSave(ApplicationError):
 
 
 def _locked_for_writing(application, actor):
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if locked.applicant_id != actor.pk:
         raise ApplicationError("Only the applicant writes their application")
     if locked.state not in WITH_THE_WORKER:
@@ -134,7 +134,7 @@ def application_answer_save(*, application, section, actor, values, revision):
     with transaction.atomic():
         locked = _locked_for_writing(application, actor)
         answer = (
-            ApplicationAnswer.objects.select_for_update()
+            ApplicationAnswer.objects.select_for_update(of=("self",))
             .filter(application=locked, section=section.key)
             .first()
         )
@@ -180,7 +180,7 @@ def evidence_links_add(*, application, actor, criterion_id, standard_id, items, 
     with transaction.atomic():
         locked = _locked_for_writing(application, actor)
         own = list(
-            EvidenceItem.objects.select_for_update()
+            EvidenceItem.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, owner_id=locked.applicant_id)
             .in_library()
             .values_list("pk", flat=True)

@@ -380,7 +380,7 @@ def transition_apply(*, application, name, actor, guard_context=None, on_commit=
         raise ApplicationError(f"There is no step called '{name}'")
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("route", "applicant", "organisation")
             .get(pk=application.pk)
         )
