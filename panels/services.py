@@ -217,8 +217,9 @@ def panel_session_update(*, session, actor, seen_version, **changes):
 
 @transaction.atomic
 def panel_session_cancel(*, session, actor):
-    """Cancel a planned session. Cancelling it again changes nothing. (When bookings exist, the
-    people booked are told here, after the commit.)"""
+    """Cancel a planned session. Cancelling it again changes nothing. Its places are given up
+    (the applications keep their standards, for booking another session) and the people booked
+    are told after the commit, with a calendar cancellation attached."""
     session = PanelSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if not can_manage_session(actor, session):
         raise PanelSessionError("Only your organisation's progression coordinator can cancel this")
@@ -229,7 +230,31 @@ def panel_session_cancel(*, session, actor):
     session.status, session.cancelled_at = SessionStatus.CANCELLED, timezone.now()
     session.save(update_fields=["status", "cancelled_at", "updated_at"])
     audit_record(actor=actor, action="panel_session_cancelled", target=session)
+    _bookings_release(session=session, actor=actor)
     return session
+
+
+def _bookings_release(*, session, actor):
+    """Give up every live place on a cancelled session and tell each person booked."""
+    bookings = list(
+        Booking.objects.select_for_update(of=("self",))
+        .filter(session=session, cancelled_at__isnull=True)
+        .select_related("application__applicant", "application__route")
+    )
+    for booking in bookings:
+        booking.cancelled_at, booking.cancelled_by = session.cancelled_at, actor
+        booking.save(update_fields=["cancelled_at", "cancelled_by"])
+        application_record_booking_cancelled(application=booking.application, actor=actor)
+        notification = notification_send(
+            recipient=booking.application.applicant,
+            subject=f"Your panel on {long_date(session.starts_at)} is cancelled",
+            body=f"The {booking.application.route.title} panel on "
+            f"{long_date(session.starts_at)} has been cancelled, so your place on it is given "
+            "up. Your standards stay the same: book a place on another session.",
+            url=reverse("panels:application-book", args=[booking.application_id]),
+            email=False,  # booking_confirmation_send attaches the calendar cancellation
+        )
+        booking_confirmation_send.delay_on_commit(booking.pk, notification.pk)
 
 
 # --- Booking a place --------------------------------------------------------------------------

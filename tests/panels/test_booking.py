@@ -359,3 +359,23 @@ def test_the_application_overview_links_to_the_booking_page(client, application,
     html = client.get(reverse("portfolios:application-detail", args=[application.pk])).content
     assert reverse("panels:application-book", args=[application.pk]).encode() in html
     assert b"Book your panel place" in html
+
+
+def test_cancelling_a_session_gives_up_its_places_and_tells_the_people_booked(
+    application, ellie, lincolnshire_route, demo_people, django_capture_on_commit_callbacks
+):
+    from panels.services import panel_session_cancel
+
+    session = session_on(lincolnshire_route, days=60)
+    booking_create(application=application, session=session, actor=ellie)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        panel_session_cancel(session=session, actor=demo_people["lincolnshire.coordinator"])
+    application.refresh_from_db()
+    assert places_taken(session=session) == 0 and application.panel_date is None
+    assert len(application.allocated_standards) == 5
+    [message] = mail.outbox
+    assert message.to == [ellie.email] and "cancelled" in message.subject
+    [(_, content, _)] = message.attachments
+    text = content if isinstance(content, str) else content.decode()
+    assert "METHOD:CANCEL" in text and "STATUS:CANCELLED" in text
