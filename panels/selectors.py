@@ -165,6 +165,15 @@ def live_bookings_prefetch():
     )
 
 
+def live_bookings_of(*, session):
+    """Who has a place on the session, first booked first, with their applications."""
+    return list(
+        Booking.objects.filter(session=session, cancelled_at__isnull=True)
+        .select_related("application__applicant")
+        .order_by("booked_at", "pk")
+    )
+
+
 def live_booking_for(*, application):
     """The application's live booking, with its session and route, or None."""
     return (

@@ -86,8 +86,9 @@ def session_edit(request, pk):
         else:
             messages.success(request, f"Panel session saved: {session}")
             return redirect("panels:session-list")
+    bookings = selectors.live_bookings_of(session=session)
     return render(request, "panels/session_edit.html", {
-        "form": form, "session": session, "places_taken": selectors.places_taken(session=session),
+        "form": form, "session": session, "bookings": bookings, "places_taken": len(bookings),
         "can_edit": can_edit_session(request.user, session),
     })  # fmt: skip
 

@@ -379,3 +379,16 @@ def test_cancelling_a_session_gives_up_its_places_and_tells_the_people_booked(
     [(_, content, _)] = message.attachments
     text = content if isinstance(content, str) else content.decode()
     assert "METHOD:CANCEL" in text and "STATUS:CANCELLED" in text
+
+
+def test_the_coordinator_sees_who_is_booked_on_a_session(
+    client, application, ellie, lincolnshire_route, demo_people
+):
+    session = session_on(lincolnshire_route, days=60)
+    booking_create(application=application, session=session, actor=ellie)
+    application.refresh_from_db()
+    client.force_login(demo_people["lincolnshire.coordinator"])
+    html = client.get(reverse("panels:session-edit", args=[session.pk])).content.decode()
+    assert str(ellie) in html
+    assert ", ".join(str(n) for n in application.allocated_standards) in html
+    assert "1 of 6" in html

@@ -277,8 +277,8 @@ def test_session_edit_query_budget(
 ):
     add_sessions(coordinator, lincolnshire_route, count)
     session = PanelSession.objects.filter(route=lincolnshire_route).last()
-    # session, user, roles; the panel session with its route, framework and organisation; the
-    # places taken; the person's organisation (header)
+    # session, user, roles; the panel session with its route, framework and organisation; its
+    # live bookings with the applicants (counted for places taken); the organisation (header)
     with django_assert_num_queries(6):
         coordinator_client.get(reverse("panels:session-edit", args=[session.pk]))
 
