@@ -204,8 +204,9 @@ class _Places:
                 return url, "Write it"
         return self.detail, "Go to your application"
 
-    def links(self, section=""):
-        url = _reverse("portfolios:application-links", self.pk, section) if section else ""
+    def links(self, target=""):
+        """The links page of one standard ("kss-4") or criterion ("criterion-23")."""
+        url = _reverse("portfolios:application-links", self.pk, target) if target else ""
         return (url, "Link evidence") if url else (self.detail, "Link evidence")
 
     def add_to_library(self):
@@ -290,12 +291,57 @@ def _lines(rules, facts, on, place, today, when, requirement=None):
     ]
 
 
-def _evidence_place(rule, places, section=""):
+def _evidence_place(rule, places, section="", target=""):
     if rule.get("kinds") == ["written_statement"] or rule.get("kind") == "written_statement":
         return places.section(section)  # written in the application itself
     if rule.get("type") in ("min_evidence", "recency", "min_rating", "certificate_required"):
-        return places.links(section) if section else places.add_to_library()
+        return places.links(target) if target else places.add_to_library()
     return places.section(section)
+
+
+def _form_lines(sections, answers, places):
+    """The form's own sections that are not about one standard or criterion (personal
+    details, a summary, a signature): completed, or what is still to answer."""
+    from portfolios.applications import forms_engine
+
+    lines = []
+    for section in sections:
+        if not section.is_workers or section.targets or section.observation:
+            continue
+        values = answers.get(section.key) or {}
+        status = forms_engine.section_status(section, values)
+        if status == forms_engine.COMPLETED:
+            lines.append(Line(section.title, MET, "Completed"))
+            continue
+        if status == forms_engine.CANNOT_START:
+            reason = section.blocked
+        else:
+            texts = {spec.key: str(values.get(spec.key) or "") for spec in section.fields}
+            missing = [
+                spec.label
+                for spec in section.fields
+                if spec.required and not spec.condition and not texts[spec.key].strip()
+            ]
+            problems = [
+                problem
+                for spec in section.fields
+                if (problem := forms_engine.field_problems(spec, texts[spec.key]))
+            ]
+            reason = "; ".join(
+                ([f"{len(missing)} required answer{'s' if len(missing) != 1 else ''} "
+                  "still to give"] if missing else []) + problems
+            ) or "Not completed yet"  # fmt: skip
+        url, url_text = places.section(section.key)
+        lines.append(Line(section.title, NOT_MET, reason, url, url_text))
+    return lines
+
+
+def _sections(application, standard_titles, criteria):
+    from portfolios.applications.forms_engine import application_sections
+
+    return application_sections(
+        application=application, standards=standard_titles, criteria=criteria
+    )
 
 
 def application_readiness(*, application, on=None):
@@ -358,6 +404,9 @@ def application_readiness(*, application, on=None):
 
     documents = route.required_documents or []
     form_route = bool(policy or documents)
+    sections = _sections(application, standard_titles, criteria) if form_route else []
+    section_of = {target.key: section.key for section in sections for target in section.targets}
+    form_lines = _form_lines(sections, {a.section: a.values for a in answers}, places)
     eligibility = [rule.as_dict() for rule in route_rules if rule.scope == RuleScope.ELIGIBILITY]
     evidence = [rule.as_dict() for rule in route_rules if rule.scope == RuleScope.EVIDENCE]
     # A count that a recency rule beside it already asks for is not counted again.
@@ -401,6 +450,8 @@ def application_readiness(*, application, on=None):
         lines = _lines(eligibility, portfolio, eligible_on, ("", ""), today, when)
         groups.append(Group("eligibility", "Who can apply", tuple(lines)))
     first_day = eligible_from(eligibility, base, eligible_on) if eligibility else eligible_on
+    if form_lines:
+        groups.append(Group("form", "Your application form", tuple(form_lines)))
 
     # A route with no form: a route rule restating a criterion's is counted at the criterion.
     if not form_route:
@@ -434,7 +485,8 @@ def application_readiness(*, application, on=None):
             )
         )
     for number in standards if policy else []:
-        written = written_standards.get(number, Written())
+        target = f"kss-{number}"
+        written = written_standards.get(number) or Written(section_of.get(target, ""))
         facts = dataclasses.replace(
             base,
             evidence=tuple(by_standard.get(number, ())),
@@ -477,9 +529,7 @@ def application_readiness(*, application, on=None):
         ):
             if policy.get(key):
                 rule = {"type": "min_evidence", "count": policy[key], "kinds": [kind]}
-                lines += _lines(
-                    [rule], facts, judged_on, places.links(written.section), today, when
-                )
+                lines += _lines([rule], facts, judged_on, places.links(target), today, when)
         title = standard_titles.get(number, "")
         groups.append(
             Group(f"standard-{number}", f"KSS {number}: {title}".strip(": "), tuple(lines))
@@ -507,6 +557,11 @@ def application_readiness(*, application, on=None):
             ]
         for rule in rules:
             take_from_criteria(rule)
+        if sections and all(
+            rule["type"] == "min_evidence" and rule.get("kinds") == ["written_statement"]
+            for rule in rules
+        ):
+            continue  # the form itself (an application form): its sections' lines say it
         if (
             policy
             and standards
@@ -572,12 +627,12 @@ def application_readiness(*, application, on=None):
                 evidence=linked + ((STATEMENT,) if written.given else ()),
                 words=count_words(written.text) if written.given else 0,
             )
-            section = written.section or f"criterion-{criterion.pk}"
+            section = target = f"criterion-{criterion.pk}"
             lines = _lines(
                 rules,
                 facts,
                 judged_on,
-                lambda rule, section=section: _evidence_place(rule, places, section),
+                lambda rule, s=section, t=target: _evidence_place(rule, places, s, t),
                 today,
                 when,
             )

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from portfolios.applications.forms_engine import application_sections
 from portfolios.applications.submission import ApplicationError, application_submit
 from portfolios.models import (
     ApplicationAnswer,
@@ -31,16 +32,25 @@ from portfolios.services import (
 from tests.portfolios.evidence_factories import make_item, new_worker, text_file
 from tests.portfolios.submission_factories import open_application, route_of
 
+STATEMENT = "Social worker in a children's team until 2019."
+
 
 def ready_application(worker):
     """A Dudley return-to-social-work application with everything the service checks: its
     Appendix A written and the social work qualification's certificate linked."""
     application = open_application(worker, route_of("ENTRY-RSW"))
-    ApplicationAnswer.objects.create(
-        application=application,
-        section="applicant",
-        values={"previous-employment": "Social worker in a children's team until 2019."},
-    )
+    for section in application_sections(application=application):
+        if section.is_workers:
+            values = {
+                spec.key: spec.options[0] if spec.options else "Given."
+                for spec in section.fields
+                if spec.required and not spec.condition
+            }
+            if section.key == "application_form-1":
+                values[section.fields[-1].key] = STATEMENT  # the returner's own field
+            ApplicationAnswer.objects.create(
+                application=application, section=section.key, values=values
+            )
     certificate = make_item(
         worker, kind="training_certificate", title="Social work degree", is_certificate=True,
         files=[text_file("degree.txt", "BA (Hons) Social Work")],
@@ -71,7 +81,7 @@ def test_a_submit_with_something_missing_is_refused_saying_what_and_changes_noth
     with pytest.raises(ApplicationError) as refused:
         application_submit(application=application, actor=dudley_worker, declaration=True)
     assert "Certificate needed: Social Work qualification" in str(refused.value)
-    assert "0 of 1 written statement" in str(refused.value)
+    assert "required answers still to give" in str(refused.value)
     application.refresh_from_db()
     assert application.state == ApplicationState.DRAFTING
     assert not Submission.objects.filter(application=application).exists()
@@ -96,9 +106,10 @@ def test_submitting_freezes_a_snapshot_holds_the_items_and_tells_the_worker_once
     assert application.declaration_accepted_at is not None
     submission = Submission.objects.get(application=application)
     snapshot = submission.snapshot
-    assert snapshot["sections"][0]["values"] == {
-        "previous-employment": "Social worker in a children's team until 2019."
-    }
+    assert STATEMENT in [
+        value for section in snapshot["sections"] for value in section["values"].values()
+    ]
+    assert [section["key"] for section in snapshot["layout"]][:1] == ["application_form-1"]
     (item,) = snapshot["items"]
     assert item["title"] == "Social work degree"
     assert [file["name"] for file in item["files"]] == ["degree.txt"]
