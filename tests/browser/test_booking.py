@@ -60,3 +60,19 @@ def test_managers_agree_and_the_worker_books_the_april_panel(page, demo_people):
     assert application.panel_date.month == 4 and application.panel_date > timezone.localdate()
     rows = page.locator("table.govuk-table tbody tr").all_inner_texts()
     assert [int(row.split()[0]) for row in rows] == standards
+
+
+def test_the_coordinator_sees_the_bookings(page, demo_people):
+    booking = Booking.objects.filter(
+        session__organisation__slug="lincolnshire", cancelled_at__isnull=True
+    ).first()
+    sign_in(page, "lincolnshire.coordinator")
+    visit(page, reverse("panels:session-list"))
+    assert str(booking.application.applicant) in page.content()
+    visit(page, reverse("panels:session-edit", args=[booking.session_id]))
+    assert "Booked" in page.locator("caption").all_inner_texts()
+    # The booked worker's home page says where their place is.
+    page.context.clear_cookies()
+    sign_in(page, "lincolnshire.worker")
+    visit(page, reverse("careerpath:home"))
+    assert "Your panel:" in page.content()
