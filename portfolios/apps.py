@@ -29,6 +29,10 @@ class PortfoliosConfig(AppConfig):
         demo_data_loaded.connect(
             load_demo_observations, dispatch_uid="portfolios-demo-observations"
         )
+        # Demo applications follow the libraries and observations they link.
+        demo_data_loaded.connect(
+            load_demo_applications, dispatch_uid="portfolios-demo-applications"
+        )
 
         # Managers agree that their people may book a panel place (routes that book first).
         from portfolios.applications.agreement import MANAGER_FIELDS, agreement_attention
@@ -41,6 +45,12 @@ def load_demo_evidence(sender, **kwargs):
     from portfolios.demo import demo_evidence_load
 
     demo_evidence_load()
+
+
+def load_demo_applications(sender, **kwargs):
+    from portfolios.demo_applications import demo_applications_load
+
+    demo_applications_load()
 
 
 def load_demo_observations(sender, **kwargs):
