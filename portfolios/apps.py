@@ -29,6 +29,10 @@ class PortfoliosConfig(AppConfig):
         demo_data_loaded.connect(
             load_demo_observations, dispatch_uid="portfolios-demo-observations"
         )
+        # A worker's applications on their home page.
+        from portfolios.applications.selectors import applications_attention
+
+        register_attention(Role.WORKER, applications_attention)
         # Demo applications follow the libraries and observations they link.
         demo_data_loaded.connect(
             load_demo_applications, dispatch_uid="portfolios-demo-applications"

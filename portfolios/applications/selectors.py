@@ -336,3 +336,36 @@ def item_supports(*, item):
         }
         for link in links
     ]
+
+
+def applications_attention(user):
+    """The worker's home page: their open applications (one line each) or a way to start one."""
+    from django.urls import reverse
+
+    from careerpath.models import Role
+    from careerpath.permissions import has_role
+    from careerpath.selectors import AttentionItem
+
+    if not has_role(user, Role.WORKER):
+        return []
+    open_ = list(
+        applications_visible_to(user)
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("route")
+        .order_by("-created_at", "-id")
+    )
+    if not open_:
+        return [
+            AttentionItem(
+                label="Apply for progression: check when you are eligible, then start",
+                url=reverse("portfolios:application-list"),
+            )
+        ]
+    return [
+        AttentionItem(
+            label=f"Your application: {application.route.title}",
+            url=reverse("portfolios:application-detail", args=[application.pk]),
+            hint=application.get_state_display(),
+        )
+        for application in open_
+    ]
