@@ -30,7 +30,12 @@ def application_readiness_view(request, pk):
     return render(
         request,
         "portfolios/application_readiness.html",
-        {"application": application, "readiness": readiness, "on_readiness_page": True},
+        {
+            "application": application,
+            "readiness": readiness,
+            "on_readiness_page": True,
+            "submissions": application.submissions.only("pk", "number", "submitted_at"),
+        },
     )
 
 

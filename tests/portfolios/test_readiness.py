@@ -14,7 +14,7 @@ from tests.portfolios.evidence_factories import make_item, new_worker
 from tests.portfolios.submission_factories import open_application, route_of
 
 pytestmark = pytest.mark.django_db
-PAGE_QUERIES = 14
+PAGE_QUERIES = 15
 TODAY = datetime.date(2026, 11, 25)
 
 
@@ -183,7 +183,8 @@ def test_the_readiness_page_has_a_fixed_query_budget(
     # framework, levels and applicant; the readiness check: 5 the route's rules, 6 the
     # criteria, 7 their rules, 8 the links with items and standards, 9 the answers, 10 the
     # attestations, 11 the current level, 12 the policy's standards, 13 the current level
-    # looked for again (this worker has none recorded); 14 the organisation for the header.
+    # looked for again (this worker has none recorded); 14 the submissions (for their PDFs);
+    # 15 the organisation for the header.
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(url)
     assert response.status_code == 200

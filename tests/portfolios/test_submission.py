@@ -178,6 +178,8 @@ def test_nobody_else_reads_the_snapshot_or_its_pdf(client, dudley_worker, demo_p
     submission = Submission.objects.get(application=application)
     url = reverse("portfolios:submission-pdf", args=[submission.pk])
     client.force_login(dudley_worker)
+    readiness = client.get(reverse("portfolios:application-readiness", args=[application.pk]))
+    assert url in readiness.content.decode()  # where the worker finds it
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
