@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -289,8 +289,8 @@ def start_of(day):
 
 def booking_attention(user):
     """Home page items for workers on routes where they book: book once agreed, or where the
-    place is. Three queries: the open applications with routes, their rules, their
-    attestations; one more for the live bookings."""
+    place is. One query (the open applications with their routes), and where the worker books,
+    three more: the routes' rules, the attestations, the live bookings."""
     from portfolios.applications.agreement import agreement_complete, agreement_missing
     from portfolios.applications.booking import worker_books
     from portfolios.models import CLOSED_STATES, Application
@@ -300,11 +300,12 @@ def booking_attention(user):
         for application in Application.objects.filter(applicant=user)
         .exclude(state__in=CLOSED_STATES)
         .select_related("route")
-        .prefetch_related("route__rules", "attestations")
         if worker_books(application.route)
     ]
     if not applications:
         return []
+    # Only for routes where the worker books: other people's home pages pay nothing more.
+    prefetch_related_objects(applications, "route__rules", "attestations")
     booked = {
         booking.application_id: booking
         for booking in Booking.objects.filter(
