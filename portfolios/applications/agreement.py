@@ -1,5 +1,6 @@
-"""Managers' agreement that a worker may book a panel place: the route's eligibility rule
-{type: attestation, by: [...]} names the roles, and each of those people records it in one click.
+"""Managers' agreement to a worker's application (where the worker books, that they may book a
+panel place): the route's eligibility rule {type: attestation, by: [...]} names the roles, and
+each of those people records it in one click.
 
 A role here is also a relation to the applicant: the practice supervisor who agrees must be the
 applicant's own practice supervisor (User.practice_supervisor), and so on. The recorded
@@ -17,6 +18,7 @@ from careerpath.permissions import has_role, is_staff_member
 from careerpath.selectors import AttentionItem
 from careerpath.services import audit_record, notification_send
 from frameworks.models import RuleScope
+from portfolios.applications.booking import worker_books
 from portfolios.models import CLOSED_STATES, Application, Attestation
 
 # The role a person agrees in, and the field on the applicant that names who holds it for them.
@@ -33,6 +35,16 @@ class AgreementError(Exception):
 
 def role_name(role):
     return Role(role).label.lower()
+
+
+def agreement_purpose(application):
+    """What the managers agree to, in words after "that <name>": on routes where the worker
+    books, that they may book a place on the panel; elsewhere, that they support the
+    application."""
+    route = application.route
+    if worker_books(route):
+        return f"may book a place on the {route.title} panel"
+    return f"has your support to apply on {route.title}"
 
 
 def agreement_roles(route):
@@ -132,6 +144,10 @@ class AwaitingAgreement:
     roles: tuple  # the roles this person is asked to agree in
     others_missing: tuple  # labels of the roles other people still have to agree in
 
+    @property
+    def purpose(self):
+        return agreement_purpose(self.application)
+
 
 def applications_awaiting_agreement(*, user):
     """The person's people's applications waiting for their agreement, oldest first. Three
@@ -154,8 +170,8 @@ def agreement_attention(role):
     def provider(user):
         return [
             AttentionItem(
-                label=f"Agree that {item.application.applicant} may book a place on the "
-                f"{item.application.route.title} panel",
+                label=f"Agree that {item.application.applicant} "
+                f"{agreement_purpose(item.application)}",
                 url=reverse("portfolios:agreement-list"),
             )
             for item in applications_awaiting_agreement(user=user)
@@ -213,7 +229,7 @@ def _attestation_record(*, application, role, person):
     attestation = Attestation.objects.create(application=application, role=role, person=person)
     audit_record(
         actor=person, action="application_agreed", target=application,
-        details={"role": role, "purpose": "panel_booking"},
+        details={"role": role},
     )  # fmt: skip
     missing = [
         other
@@ -221,17 +237,23 @@ def _attestation_record(*, application, role, person):
         if other != role
         and not Attestation.objects.filter(application=application, role=other).exists()
     ]
-    next_step = (
-        "You can now book your place on the panel."
-        if not missing
-        else f"Your {' and '.join(role_name(other) for other in missing)} still need to agree "
-        "before you can book a place."
+    books = worker_books(application.route)
+    if missing:
+        still = " and ".join(role_name(other) for other in missing)
+        next_step = f"Your {still} still need to agree" + (
+            " before you can book a place." if books else "."
+        )
+    else:
+        next_step = "You can now book your place on the panel." if books else ""
+    what = (
+        f"that you may book a place on the {application.route.title} panel"
+        if books
+        else f"to support your application on {application.route.title}"
     )
     notification_send(
         recipient=application.applicant,
-        subject=f"Your {role_name(role)} agreed you may go to the panel",
-        body=f"{person} agreed, as your {role_name(role)}, that you may book a place on the "
-        f"{application.route.title} panel. {next_step}",
+        subject=f"Your {role_name(role)} agreed to your application",
+        body=f"{person} agreed, as your {role_name(role)}, {what}. {next_step}".strip(),
         url=_application_url(application),
     )
     return attestation, True

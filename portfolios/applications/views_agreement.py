@@ -1,5 +1,5 @@
-"""Managers agreeing, in one click, that the people they supervise or manage may book a place on
-their route's panel."""
+"""Managers agreeing, in one click, to applications of the people they supervise or manage (where
+the worker books, that they may book a panel place)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from portfolios.applications.agreement import (
     AgreementError,
+    agreement_purpose,
     applications_awaiting_agreement,
     attestation_record,
     get_application_to_agree,
@@ -42,7 +43,7 @@ def application_agree(request, pk):
     else:
         as_roles = " and ".join(role_name(role) for role in roles)
         messages.success(
-            request, f"You agreed, as {application.applicant}'s {as_roles}, that they may book "
-            "a place on the panel",
+            request, f"You agreed, as {application.applicant}'s {as_roles}, that "
+            f"{application.applicant} {agreement_purpose(application)}",
         )  # fmt: skip
     return redirect("portfolios:agreement-list")

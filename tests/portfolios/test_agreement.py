@@ -128,3 +128,24 @@ def test_agreement_list_query_budget(
     with django_assert_num_queries(7):
         response = client.get(reverse("portfolios:agreement-list"))
     assert response.content.decode().count("Agree<span") >= people
+
+
+def test_where_the_coordinator_books_the_agreement_is_support_not_a_panel_place(
+    demo_people, client
+):
+    from frameworks.models import ProgressionRoute
+
+    route = ProgressionRoute.objects.select_related("framework").get(
+        framework__organisation__slug="dudley", framework__status="published", code="SW-SSW"
+    )
+    worker = new_worker(demo_people["dudley.worker"], "dudley-sam")
+    application = application_start(applicant=worker, route=route)
+    [item] = [
+        item
+        for item in applications_awaiting_agreement(user=worker.team_manager)
+        if item.application == application
+    ]
+    assert item.purpose.startswith("has your support") and "panel" not in item.purpose
+    client.force_login(worker.team_manager)
+    html = client.get(reverse("portfolios:agreement-list")).content.decode()
+    assert f"That {worker} has your support" in html
