@@ -2,12 +2,17 @@
 council's form (its sections and statements), then an index of the evidence. Stored under a key
 made from the snapshot's digest, so a retried render overwrites the same file, never adds one."""
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portfolios.models import Submission
+
+# WeasyPrint reports each layout step at INFO: noise in a worker's or the demo's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def portfolio_pdf_key(submission):

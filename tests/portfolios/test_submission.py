@@ -244,3 +244,13 @@ def test_submitting_from_check_your_answers(client, dudley_worker):
     assert "Your application has been submitted" in response.content.decode()
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
+
+
+def test_the_demo_submission_is_made_through_the_services_once(demo_people):
+    from portfolios.demo_submissions import demo_submissions_load
+
+    assert demo_submissions_load() == 1
+    submission = Submission.objects.get(application__applicant=demo_people["medway.worker"])
+    assert submission.application.state == ApplicationState.SUBMITTED
+    assert submission.pdf_key
+    assert demo_submissions_load() == 0
