@@ -246,10 +246,13 @@ def test_submitting_from_check_your_answers(client, dudley_worker):
     assert application.state == ApplicationState.SUBMITTED
 
 
-def test_the_demo_submission_is_made_through_the_services_once(demo_people):
+def test_the_demo_submission_is_made_through_the_services_once(
+    demo_people, django_capture_on_commit_callbacks
+):
     from portfolios.demo_submissions import demo_submissions_load
 
-    assert demo_submissions_load() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demo_submissions_load() == 1
     submission = Submission.objects.get(application__applicant=demo_people["medway.worker"])
     assert submission.application.state == ApplicationState.SUBMITTED
     assert submission.pdf_key
