@@ -121,7 +121,6 @@ class LinkForm(forms.Form):
     """Link items from the library to one criterion or standard, with a note. The choices are
     the person's own library; the service checks them again when it links."""
 
-    target = forms.CharField(widget=forms.HiddenInput)
     items = forms.TypedMultipleChoiceField(
         coerce=int, widget=forms.CheckboxSelectMultiple,
         label="Evidence from your library",
@@ -135,14 +134,12 @@ class LinkForm(forms.Form):
         error_messages={"max_length": "The note must be 1,000 characters or fewer"},
     )  # fmt: skip
 
-    def __init__(self, *args, choices, target, prefix=None, **kwargs):
+    def __init__(self, *args, choices, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
         self.fields["items"].choices = choices
-        self.fields["target"].initial = target
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field("target"),
             Field.checkboxes("items", legend_size=Size.SMALL, small=True),
             Field.textarea("note", rows=3),
         )

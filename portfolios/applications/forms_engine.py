@@ -235,6 +235,8 @@ def _part_section(name, form, index, part, application, in_play, policy, standar
             if form.get("appendix") else str(form.get("title")),
             instructions=str(form.get("instructions") or ""),
             observation=True,
+            # Linked to the standards the observation shows.
+            targets=tuple(_standard_target(n, standards) for n in in_play),
         )  # fmt: skip
     if number is not None:
         # One standard's statement (a supporting evidence form's part).

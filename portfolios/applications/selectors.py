@@ -254,6 +254,15 @@ def application_overview(*, application):
         links = observation_links if section.observation else [
             link for t in section.targets for link in by_target.get(t.key, [])
         ]  # fmt: skip
+        if section.observation:
+            states.append(
+                forms_engine.SectionState(
+                    section=section,
+                    status=forms_engine.section_status(section, values, links=links),
+                    links=links,
+                )
+            )
+            continue
         states.append(
             forms_engine.SectionState(
                 section=section,

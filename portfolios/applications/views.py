@@ -155,7 +155,10 @@ def application_links(request, pk, key):
     if not targets:
         raise Http404
     can_change = can_change_application(request.user, application)
-    choices = item_choices(selectors.library_items_for(application=application))
+    items = selectors.library_items_for(application=application)
+    if section.observation:  # the observation form's task links signed observations only
+        items = items.filter(kind="practice_observation")
+    choices = item_choices(items)
     posted = request.POST.get("target") if request.method == "POST" else None
     if posted is not None and not can_change:
         raise PermissionDenied
@@ -164,7 +167,7 @@ def application_links(request, pk, key):
     overview_keys = selectors.link_keys(application=application, links=links)
     for target in targets:
         bound = request.POST if posted == target.key else None
-        form = LinkForm(bound, choices=choices, target=target.key, prefix=target.key)
+        form = LinkForm(bound, choices=choices, prefix=target.key)
         if bound is not None and form.is_valid():
             criterion_id, standard_id = selectors.resolve_target(
                 application=application, target=target

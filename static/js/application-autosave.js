@@ -1,7 +1,8 @@
-// Saves an application section as a draft while the person types: every 30 seconds when
-// something changed, and when they leave the page. The same POST as the Save button, marked with
+// Saves an application section as a draft while the person types: a few seconds after they
+// stop, at least every 30 seconds while they keep typing, and when they leave the page. The same POST as the Save button, marked with
 // a header so the server answers in JSON. Without JavaScript the buttons do the same.
 const SAVE_EVERY_MS = 30000;
+const SAVE_AFTER_PAUSE_MS = 3000;
 
 for (const form of document.querySelectorAll("form[data-app-autosave]")) {
   const status = form.querySelector("[data-app-autosave-status]");
@@ -14,8 +15,11 @@ for (const form of document.querySelectorAll("form[data-app-autosave]")) {
     if (status) status.textContent = text;
   };
 
+  let pause = null;
   form.addEventListener("input", () => {
     dirty = true;
+    window.clearTimeout(pause);
+    pause = window.setTimeout(() => save(), SAVE_AFTER_PAUSE_MS);
   });
   form.addEventListener("submit", () => {
     stopped = true; // the buttons post the form themselves
