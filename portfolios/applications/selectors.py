@@ -68,6 +68,20 @@ def startable_routes_for(*, user):
     )
 
 
+def open_application_on(*, user, route):
+    """The person's open application on this route (in any version of its framework), if any."""
+    return (
+        applications_visible_to(user)
+        .exclude(state__in=CLOSED_STATES)
+        .filter(
+            route__code=route.code,
+            route__framework__slug=route.framework.slug,
+            route__framework__organisation_id=route.framework.organisation_id,
+        )
+        .first()
+    )
+
+
 def get_startable_route_for(user, pk):
     """A published route of the person's own council, or None."""
     if user.organisation_id is None:
@@ -181,6 +195,23 @@ class Overview:
     @property
     def workers_sections(self):
         return [s for s in self.sections if s.section.is_workers]
+
+    @property
+    def documents(self):
+        """The route's required documents, each with the linked items of its kind."""
+        linked = {}
+        for links in self.links_by_target.values():
+            for link in links:
+                linked.setdefault(link.item.kind, {})[link.item_id] = link.item
+        return [
+            {
+                "text": document.get("text") or document.get("kind", ""),
+                "count": document.get("count") or 1,
+                "items": list(linked.get(document.get("kind"), {}).values()),
+            }
+            for document in self.application.route.required_documents or []
+            if isinstance(document, dict)
+        ]
 
     @property
     def evidence_rows(self):

@@ -55,6 +55,7 @@ def application_start(request, route_pk):
             return redirect("portfolios:application-detail", pk=application.pk)
     return render(request, "portfolios/application_start.html", {
         "route": route, "error": error,
+        "existing": selectors.open_application_on(user=request.user, route=route),
         "eligibility": selectors.eligibility_for(person=request.user, route=route),
     })  # fmt: skip
 

@@ -388,3 +388,42 @@ def test_list_query_budget(client, medway_worker, count, django_assert_num_queri
         response = client.get(_url("application-list"))
     assert response.status_code == 200
     assert response.content.decode().count("Withdrawn") == count - 1
+
+
+def _earlier_attempts(person, count):
+    route = family_worker_route()
+    for _ in range(count):
+        application = application_start(applicant=person, route=route)
+        transition_apply(application=application, name="withdraw", actor=person)
+    return route
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_start_pages_query_budget(client, medway_worker, count, django_assert_num_queries):
+    route = _earlier_attempts(medway_worker, count)
+    client.force_login(medway_worker)
+    # session, user, roles, the council's published routes with their frameworks and levels,
+    # the person's current level, organisation (header).
+    with django_assert_num_queries(6):
+        assert client.get(_url("application-start-choose")).status_code == 200
+    # session, user, roles, the route with its rules, the open application on it, eligibility
+    # (the route has no rules: nothing more), organisation (header).
+    with django_assert_num_queries(7):
+        assert client.get(_url("application-start", route.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_withdraw_page_query_budget(client, medway_worker, count, django_assert_num_queries):
+    _earlier_attempts(medway_worker, count)
+    application = application_start(applicant=medway_worker, route=family_worker_route())
+    client.force_login(medway_worker)
+    # session, user, roles, the application, organisation (header).
+    with django_assert_num_queries(5):
+        assert client.get(_url("application-withdraw", application.pk)).status_code == 200
+
+
+def test_the_start_page_leads_to_the_open_application_instead(client, medway_worker, medway):
+    client.force_login(medway_worker)
+    page = client.get(_url("application-start", medway.route_id)).content.decode()
+    assert "Carry on with your application" in page
+    assert _url("application-detail", medway.pk) in page

@@ -247,3 +247,34 @@ def test_eligibility_on_a_booked_panel_date_at_its_boundary(demo_people):
         r.status == "not met" and r.rule["type"] == "min_months_since" for r in early.report.results
     )
     assert "after your panel" in early.message
+
+
+# --- Who may see and change an application: every persona x state x council -----------------
+
+ALL_STATES = list(ApplicationState)
+
+
+@pytest.mark.parametrize("state", ALL_STATES)
+def test_only_the_applicant_sees_and_only_while_with_them_changes(personas, state):
+    from portfolios.applications.permissions import (
+        applications_visible_to,
+        can_change_application,
+        can_view_application,
+    )
+
+    applicant = personas["worker"]
+    # A stand-in in each state (never saved: the permissions read its fields only).
+    application = Application(
+        pk=10**9, applicant=applicant, organisation=applicant.organisation,
+        route=family_worker_route(), state=state,
+    )  # fmt: skip
+    for name, person in personas.items():
+        mine = name == "worker"
+        assert can_view_application(person, application) is mine, name
+        assert can_change_application(person, application) is (
+            mine and state in (ApplicationState.DRAFTING, ApplicationState.RETURNED)
+        ), (name, state)
+        visible = applications_visible_to(person)
+        assert visible.filter(applicant=applicant).exists() is (
+            mine and Application.objects.filter(applicant=applicant).exists()
+        )
