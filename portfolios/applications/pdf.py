@@ -100,6 +100,7 @@ def submission_pdf_render(*, submission_id):
     content = portfolio_pdf_bytes(submission.snapshot)
     if default_storage.exists(key):
         default_storage.delete(key)  # an earlier try's: the same snapshot, so the same PDF
+    # (a lost file is rendered again under the same key; the record keeps its first time)
     saved = default_storage.save(key, ContentFile(content))
     if saved != key:
         # Another render stored it between the two lines above: keep theirs, drop this copy.

@@ -76,8 +76,9 @@ def submission_pdf(request, pk):
 
     require_staff(request.user)
     submission = get_submission_for(request.user, pk)
-    # Not rendered yet (the task is queued): render it now rather than make them wait.
-    key = submission.pdf_key or submission_pdf_render(submission_id=submission.pk)
+    # Not rendered yet (the task is queued), or its file lost: render it now rather than make
+    # them wait. When it is there, this only finds its key.
+    key = submission_pdf_render(submission_id=submission.pk)
     return file_download_response(
         key=key,
         filename=f"portfolio-{submission.application_id}-{submission.number}.pdf",

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from pypdf import PdfReader
 
 from portfolios.applications.pdf import portfolio_pdf_key, submission_pdf_render
@@ -77,3 +78,11 @@ def test_a_lincolnshire_pdf_follows_the_progression_document(django_capture_on_c
     assert "I supported a mother's recovery." in text
     titles = [section["title"] for section in snapshot["layout"]]
     assert titles and all(title in text for title in titles[:3])
+
+
+def test_a_lost_pdf_is_rendered_again_on_download(client, submission):
+    default_storage.delete(submission.pdf_key)
+    client.force_login(submission.application.applicant)
+    response = client.get(reverse("portfolios:submission-pdf", args=[submission.pk]))
+    assert response.status_code == 200
+    assert default_storage.exists(submission.pdf_key)
