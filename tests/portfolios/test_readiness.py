@@ -189,3 +189,28 @@ def test_the_readiness_page_has_a_fixed_query_budget(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("govuk-summary-list__row") >= len(standards) * 3
+
+
+def test_every_published_route_gets_a_report_with_each_rule_counted_once(demo_people):
+    """Whole-portfolio lines never restate a criterion's or a standard's line."""
+    from frameworks.models import FrameworkStatus, ProgressionRoute
+
+    routes = ProgressionRoute.objects.filter(framework__status=FrameworkStatus.PUBLISHED)
+    assert routes.count() > 10
+    for route in routes.select_related("framework__organisation", "to_level", "from_level"):
+        worker = new_worker(f"reader.{route.pk}", route.framework.organisation.slug)
+        application = open_application(worker, route, allocated_standards=[4, 5, 7, 1, 2])
+        readiness = application_readiness(application=application, on=TODAY)
+        assert readiness.lines, route.code
+        # An empty application has something missing, with the place that fixes it.
+        assert any(line.url for line in readiness.missing), route.code
+        scoped = [
+            group for group in readiness.groups
+            if group.key.startswith(("criterion-", "standard-"))
+        ]  # fmt: skip
+        whole = next((g for g in readiness.groups if g.key == "portfolio"), None)
+        if whole and scoped:
+            rules = {str(sorted(line.rule.items())) for line in whole.lines}
+            for group in scoped:
+                for line in group.lines:
+                    assert str(sorted(line.rule.items())) not in rules, (route.code, line)
