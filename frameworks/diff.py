@@ -37,7 +37,7 @@ def _lines(data):
         for scope in ("eligibility_rules", "evidence_rules"):
             for rule in route[scope]:
                 add(place, f"{scope.split('_')[0].capitalize()}: {describe_rule(rule)}")
-        for name in ("standards_policy", "required_documents", "panel"):
+        for name in ("standards_policy", "required_documents", "panel", "workflow"):
             if route[name]:
                 add(place, f"{name.replace('_', ' ').capitalize()}: {route[name]}")
         if route["pay_outcome"]:

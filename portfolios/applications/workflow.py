@@ -376,8 +376,10 @@ def transition_apply(*, application, name, actor, guard_context=None, on_commit=
     that already happened is a no-op with a message; anything else illegal raises
     ApplicationError. on_commit (a callable taking the application) runs after the commit."""
     transition = TRANSITIONS.get(name)
-    if transition is None or not transition.sources:
+    if transition is None:
         raise ApplicationError(f"There is no step called '{name}'")
+    if not transition.sources:  # "start" creates the application: services.application_start
+        raise ApplicationError("An application is started, not moved into a state")
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update(of=("self",))
