@@ -263,8 +263,10 @@ def _part_section(name, form, index, part, application, in_play, policy, standar
         if policy.get("mode") == "allocated" and not in_play:
             blocked = "Your standards are allocated when you book a panel place"
         targets = tuple(_standard_target(n, standards) for n in in_play)
-    plain_nodes = [n for n in nodes if n.get("kss") is None]
-    keys = iter(_unique_keys(str(n.get("label") or "") for n in plain_nodes))
+    typed = [n for n in nodes if n.get("kss") is None and not _allocation_row(n)]
+    labels = [str(n.get("label") or "") for n in typed]
+    keys = dict(zip(map(id, typed), _unique_keys(labels), strict=True))
+    route_answer = _route_answer(typed, application.route.code)
     for node in nodes:
         if node.get("kss") is not None:
             number = int(node["kss"])
@@ -278,7 +280,9 @@ def _part_section(name, form, index, part, application, in_play, policy, standar
             continue
         if _allocation_row(node):
             continue  # the record of the allocation: shown from the booking, not typed
-        spec = _field(node, next(keys))
+        if not _applies_to_answer(node, route_answer):
+            continue  # a question for another variant of the form (another route)
+        spec = _field(node, keys[id(node)])
         routed = [o for o in node.get("options") or () if isinstance(o, dict) and "route" in o]
         if routed:
             # "Applying as a...": the route answers it, so the variant of the form is fixed.
@@ -290,6 +294,30 @@ def _part_section(name, form, index, part, application, in_play, policy, standar
         key=key, title=title, fields=tuple(fields), completed_by=completed_by,
         instructions=str(part.get("instructions") or ""), blocked=blocked, targets=targets,
     )  # fmt: skip
+
+
+def _normal(text):
+    return " ".join(str(text).lower().replace("?", " ").replace(".", " ").split())
+
+
+def _route_answer(nodes, code):
+    """The answer the route gives to a question whose options name routes ("Are you applying
+    as a: Qualified Social Worker? (SW-SSW)..."), normalised; "" when there is none."""
+    for node in nodes:
+        for option in node.get("options") or ():
+            if isinstance(option, dict) and option.get("route") == code:
+                return _normal(option.get("label", ""))
+    return ""
+
+
+def _applies_to_answer(node, answer):
+    """A field whose condition is "Applying as a X (or as a Y)" belongs to the variants whose
+    answer is X or Y (or starts with them); other conditions are left for the person."""
+    condition = _normal(node.get("condition") or "")
+    if not answer or not condition.startswith("applying as a "):
+        return True
+    parts = condition.removeprefix("applying as a ").split(" or as a ")
+    return any(answer == part or answer.startswith(part + " ") for part in parts)
 
 
 def _allocation_row(node):

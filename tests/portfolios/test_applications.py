@@ -278,3 +278,28 @@ def test_only_the_applicant_sees_and_only_while_with_them_changes(personas, stat
         assert visible.filter(applicant=applicant).exists() is (
             mine and Application.objects.filter(applicant=applicant).exists()
         )
+
+
+@pytest.mark.parametrize(
+    "code, has_qualification_date, has_return_details",
+    [("SW-SSW", True, False), ("ENTRY-RSW", True, True), ("ENTRY-SWA", False, False)],
+)
+def test_each_route_gets_its_own_variant_of_the_application_form(
+    db, code, has_qualification_date, has_return_details
+):
+    route = route_of("dudley", "childrens-social-workers", code)
+    application = Application(route=route, allocated_standards=[])
+    applicant_part = selectors.sections_for(application=application)[0]
+    keys = [field.key for field in applicant_part.fields]
+    assert any(k.startswith("please-note-qualification") for k in keys) is has_qualification_date
+    assert any(k.startswith("if-you-have-previously-been") for k in keys) is has_return_details
+    applying_as = applicant_part.field("are-you-applying-as-a")
+    assert len(applying_as.options) == 1 and applying_as.prefilled == applying_as.options[0]
+
+
+def test_the_allocation_rows_are_not_typed_and_no_other_field_looks_like_a_standard(db):
+    route = route_of("lincolnshire", "childrens-social-workers", "L1-L2")
+    application = Application(route=route, allocated_standards=[4, 5, 7, 1, 2])
+    section_a = selectors.sections_for(application=application)[0]
+    assert not any(field.key.startswith("kss") for field in section_a.fields)
+    assert [f.key for f in section_a.fields][-3:] == ["date-portfolio-completed", "signed", "date"]
