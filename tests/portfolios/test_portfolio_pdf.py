@@ -86,3 +86,9 @@ def test_a_lost_pdf_is_rendered_again_on_download(client, submission):
     response = client.get(reverse("portfolios:submission-pdf", args=[submission.pk]))
     assert response.status_code == 200
     assert default_storage.exists(submission.pdf_key)
+
+
+def test_the_render_task_is_late_acknowledged_and_retried_with_backoff():
+    assert portfolio_pdf_render.acks_late
+    assert OSError in portfolio_pdf_render.autoretry_for
+    assert portfolio_pdf_render.retry_backoff
