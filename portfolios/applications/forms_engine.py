@@ -128,7 +128,14 @@ def _field(node, key, *, max_words=None):
         help=str(node.get("help") or "").strip(),
         options=_options(node),
         prefilled=str(node.get("prefilled") or ""),
-        long=kind == "text" and bool(words or node.get("help") or len(str(node.get("label"))) > 45),
+        # A paragraph, not a line: a word limit, guidance, a question, or a list of sources.
+        long=kind == "text"
+        and bool(
+            words
+            or node.get("help")
+            or len(str(node.get("label"))) > 45
+            or "source" in str(node.get("label")).lower()
+        ),
         condition=str(node.get("condition") or node.get("required_when") or "").strip(),
     )
 
