@@ -57,7 +57,7 @@ def _ready_to_submit(application, actor, context):
     the declaration accepted. Returns the reason it is refused, listing what is missing."""
     readiness = application_readiness(application=application)
     if readiness.missing:
-        missing = "; ".join(f"{line.requirement}: {line.reason}" for line in readiness.missing)
+        missing = "; ".join(f"{line.label}: {line.reason}" for line in readiness.missing)
         return f"You cannot submit yet. Still missing: {missing}"
     if not context.get("declaration"):
         return "Confirm the declaration before you submit"

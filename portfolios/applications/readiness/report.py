@@ -19,6 +19,11 @@ class Line:
     rule: dict = field(default_factory=dict, compare=False)
 
     @property
+    def label(self):
+        """The requirement as a heading: without the full stop a sentence from the seed has."""
+        return self.requirement.rstrip(". ")
+
+    @property
     def status_label(self):
         return STATUS_LABELS[self.status]
 
