@@ -16,6 +16,7 @@ standard's statement is keyed "kss-<n>" and a criterion's "criterion-<pk>", and 
 sources of evidence has "sources" in its key.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
@@ -431,6 +432,23 @@ class SectionState:
     values: dict = field(default_factory=dict)
     revision: int = 0
     links: list = field(default_factory=list)
+
+    @property
+    def answers(self):
+        """(field, the answer as the person reads it) for check your answers."""
+        rows = []
+        for spec in self.section.fields:
+            value = str((self.values or {}).get(spec.key) or "")
+            if spec.kind == "date" and value:
+                try:
+                    day = datetime.date.fromisoformat(value)
+                    value = f"{day.day} {day:%B %Y}"
+                except ValueError:
+                    pass
+            elif spec.kind == "declaration":
+                value = "Confirmed" if value else ""
+            rows.append((spec, value))
+        return rows
 
     @property
     def status_label(self):
