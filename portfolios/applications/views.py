@@ -20,7 +20,7 @@ from portfolios.applications.forms import (
 )
 from portfolios.applications.forms_engine import initial_values
 from portfolios.applications.permissions import can_change_application, get_application_for
-from portfolios.applications.workflow import ApplicationError, can_take
+from portfolios.applications.workflow import ApplicationError, can_take, route_steps
 from portfolios.models import EvidenceLink
 
 
@@ -56,6 +56,7 @@ def application_start(request, route_pk):
     return render(request, "portfolios/application_start.html", {
         "route": route, "error": error,
         "existing": selectors.open_application_on(user=request.user, route=route),
+        "steps": route_steps(route),
         "eligibility": selectors.eligibility_for(person=request.user, route=route),
     })  # fmt: skip
 
@@ -78,6 +79,7 @@ def application_detail(request, pk):
         "application": application, "overview": overview, "readiness": readiness,
         "can_change": can_change_application(request.user, application),
         "can_withdraw": can_take(request.user, application, "withdraw"),
+        "steps": route_steps(application.route),
         "eligibility": selectors.eligibility_for(
             person=application.applicant, route=application.route, application=application
         ),

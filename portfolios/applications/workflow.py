@@ -433,3 +433,42 @@ def _refresh(application, locked):
     # The caller's object reflects what is now stored.
     for name in ("state", "state_changed_at", "submitted_at"):
         setattr(application, name, getattr(locked, name))
+
+
+def _role_name(value):
+    try:
+        return Role(value).label.lower()
+    except ValueError:
+        return str(value).replace("_", " ")
+
+
+def route_steps(route):
+    """The steps of an application on this route, in order, as sentences for the worker."""
+    flow = route_workflow(route)
+    steps = []
+    if flow["referral_by"]:
+        steps.append(
+            f"Your {_role_name(flow['referral_by'])} refers you once supervision confirms you "
+            "meet the criteria."
+        )
+    if flow["booking"] == "worker_books_after_agreement":
+        steps.append(
+            "Your managers agree that you may apply; you then book a panel place, and the "
+            "standards you evidence are allocated when you book."
+        )
+    steps.append("You write your application, link your evidence and submit it.")
+    if flow["manager_report"]:
+        steps.append("Your line manager or practice supervisor writes their report.")
+    if flow["endorsement_by"]:
+        steps.append(f"Your {_role_name(flow['endorsement_by'])} endorses your application.")
+    if flow["eligibility_check_by"]:
+        steps.append(
+            f"The {_role_name(flow['eligibility_check_by'])} confirms that you meet the criteria."
+        )
+    if flow["booking"] == "coordinator_books_after_referral":
+        steps.append("The progression coordinator gives you a time at a panel.")
+    if flow["decided_by"] == "panel":
+        steps.append("The panel hears your application and decides.")
+    else:
+        steps.append("Your line manager decides.")
+    return steps

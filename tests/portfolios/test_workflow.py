@@ -292,3 +292,17 @@ setattr(application, "state", "x")
 Application.objects.bulk_update([application], ["state"])
 """
     assert len(_writes_state(ast.parse(source))) == 7
+
+
+def test_the_route_says_how_its_applications_go(db):
+    from portfolios.applications.workflow import route_steps
+    from tests.portfolios.application_factories import route_of
+
+    lincolnshire = route_steps(route_of("lincolnshire", "childrens-social-workers", "L1-L2"))
+    assert any("book a panel place" in step for step in lincolnshire)
+    assert "Your team manager endorses your application." in lincolnshire
+    dudley = route_steps(route_of("dudley", "childrens-social-workers", "SW-SSW"))
+    assert dudley[0].startswith("Your team manager refers you")
+    assert "The progression coordinator confirms that you meet the criteria." in dudley
+    medway = route_steps(route_of("medway", "family-worker", "FWA-FWB"))
+    assert medway[-1] == "Your line manager decides." and len(medway) == 2
