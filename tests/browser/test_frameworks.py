@@ -31,14 +31,17 @@ def test_a_worker_checks_themselves_against_a_level_and_prints_a_plan(page, demo
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
     audit(page)
-    page.locator(".govuk-checkboxes__input").first.check()
-    page.get_by_label("How I will develop this").nth(1).select_option(label="Stepping up")
+    # What the service already knows is ticked; tick one more strength, and plan one gap.
+    page.locator(".govuk-checkboxes__input:not(:checked)").first.check()
+    page.locator("select:visible").first.select_option(label="Stepping up")
+    criteria = page.locator(".govuk-checkboxes__input")
+    gaps = criteria.count() - page.locator(".govuk-checkboxes__input:checked").count()
     with page.expect_navigation():
         page.get_by_role("button", name="Save development plan").click()
     assert (
         "Your development plan is saved" in page.locator(".govuk-notification-banner").inner_text()
     )
-    assert "Gaps to close (42)" in page.content()
+    assert f"Gaps to close ({gaps})" in page.content()
     assert "Stepping up" in page.content()
     audit(page)
     assert page.get_by_role("button", name="Print").is_visible()
