@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from careerpath.demo import demo_username
-from careerpath.models import Role, User
+from careerpath.models import User
 from frameworks.models import FrameworkStatus, ProgressionRoute
 from panels.models import SessionStatus
 from panels.permissions import routes_for_sessions
@@ -49,12 +49,9 @@ def demo_sessions_load(*, today=None):
     return created
 
 
-# Colleagues of the Lincolnshire demo worker, booked on the first panel so the coordinator sees
-# bookings; they are names on a list, not people to sign in as.
-COLLEAGUES = (
-    ("lincolnshire.colleague-1", "Amira", "Hussain", datetime.date(2022, 9, 5)),
-    ("lincolnshire.colleague-2", "Tom", "Fletcher", datetime.date(2023, 1, 16)),
-)
+# Colleagues of the Lincolnshire demo worker (demo people like the rest), booked on the first
+# panel so the coordinator sees bookings.
+COLLEAGUES = ("colleague-1", "colleague-2")
 
 
 def _agree_and_book(*, person, route, session):
@@ -99,17 +96,9 @@ def demo_bookings_load():
         return []
     bookings = [_agree_and_book(person=worker, route=route, session=april)]
     first = sessions[0]
-    for username, first_name, last_name, registered in COLLEAGUES:
-        colleague, _ = User.objects.get_or_create(
-            username=username,
-            defaults=dict(
-                first_name=first_name, last_name=last_name, email=f"{username}@example.org",
-                organisation=worker.organisation, team=worker.team,
-                job_title="Level 1 Social Worker", swe_registration_date=registered,
-                practice_supervisor=worker.practice_supervisor,
-                team_manager=worker.team_manager, line_manager=worker.line_manager,
-            ),
-        )  # fmt: skip
-        colleague.role_memberships.get_or_create(organisation=worker.organisation, role=Role.WORKER)
+    colleagues = User.objects.filter(
+        username__in=[demo_username("lincolnshire", key) for key in COLLEAGUES]
+    ).select_related("practice_supervisor", "team_manager")
+    for colleague in colleagues:
         bookings.append(_agree_and_book(person=colleague, route=route, session=first))
     return bookings
