@@ -115,6 +115,11 @@ def application_section(request, pk, section):
             )  # fmt: skip
         except services.StaleSave as refused:
             stale = refused
+            # The person has now seen the saved version: their next save is made against it.
+            data = request.POST.copy()
+            data["revision"] = refused.revision
+            form = SectionForm(data, section=spec)
+            form.is_valid()
             form.add_error(None, str(refused))
         except ApplicationError as refused:
             form.add_error(None, str(refused))

@@ -175,6 +175,12 @@ def test_a_stale_save_is_refused_with_both_versions_side_by_side(client, medway_
     assert "Saved in the other tab." in page and "Typed here." in page
     answer = ApplicationAnswer.objects.get(application=medway, section=section.key)
     assert answer.values["statement"] == "Saved in the other tab." and answer.revision == 1
+    # Having compared the two, the person saves what they chose: it is saved this time.
+    assert 'name="revision" value="1"' in page
+    merged = client.post(url, {"statement": "Typed here, and saved there.", "revision": "1"})
+    assert merged.status_code == 302
+    answer.refresh_from_db()
+    assert answer.values["statement"] == "Typed here, and saved there." and answer.revision == 2
 
 
 def test_words_over_the_limit_are_refused_and_the_text_is_kept(client, lincs_worker, lincs):
