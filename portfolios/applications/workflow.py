@@ -302,7 +302,7 @@ TRANSITIONS = {
                     else _always
                 ),
                 done_message="The decision has already been recorded",
-                description=f"Decide: {outcome.label.lower()}", implemented=False,
+                description=f"Record the decision ({outcome.label.lower()})", implemented=False,
             )
             for outcome in DECISIONS
         ),
@@ -395,8 +395,8 @@ def transition_apply(*, application, name, actor, guard_context=None, on_commit=
             return TransitionResult(False, transition.done_message, locked)
         if locked.state not in sources_on_route(transition, locked.route):
             raise ApplicationError(
-                f"{transition.description} is not possible: the application is "
-                f"{locked.get_state_display().lower()}"
+                f"You cannot {transition.description[0].lower()}{transition.description[1:]} "
+                f"now: the application is {locked.get_state_display().lower()}"
             )
         if transition.guard:
             check = _guard(transition.guard)
