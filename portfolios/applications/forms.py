@@ -145,26 +145,6 @@ class LinkForm(forms.Form):
         )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "The note must be 1,000 characters or fewer"},
-    )  # fmt: skip
-
-
-class StartForm(forms.Form):
-    confirm = forms.BooleanField(
-        label="Start an application on this route",
-        error_messages={"required": "Confirm that you want to start an application"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field.checkbox("confirm"))
-
-
 class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(
         label="I want to withdraw this application",

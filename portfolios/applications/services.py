@@ -209,18 +209,6 @@ def evidence_links_add(*, application, actor, criterion_id, standard_id, items, 
     return len(new)
 
 
-def evidence_link_note_update(*, application, actor, link, note):
-    with transaction.atomic():
-        locked = _locked_for_writing(application, actor)
-        if link.application_id != locked.pk:
-            raise ApplicationError("That link is not part of this application")
-        EvidenceLink.objects.filter(pk=link.pk).update(note=(note or "").strip())
-        audit_record(
-            actor=actor, action="application.evidence_link_note", target=locked,
-            organisation=locked.organisation, details={"link": link.pk},
-        )  # fmt: skip
-
-
 def evidence_link_remove(*, application, actor, link):
     """Unlink one item from one criterion or standard; the item stays in the library."""
     with transaction.atomic():
