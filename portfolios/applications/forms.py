@@ -125,7 +125,8 @@ class LinkForm(forms.Form):
         coerce=int, widget=forms.CheckboxSelectMultiple,
         label="Evidence from your library",
         error_messages={"required": "Choose at least one item from your library",
-                        "invalid_choice": "Choose items from your own library"},
+                        "invalid_choice": "Choose items from your own library that do not "
+                                          "support this yet"},
     )  # fmt: skip
     note = forms.CharField(
         label="How does this meet it?", required=False, max_length=1000,

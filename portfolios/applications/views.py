@@ -175,7 +175,11 @@ def application_links(request, pk, key):
     overview_keys = selectors.link_keys(application=application, links=links)
     for target in targets:
         bound = request.POST if posted == target.key else None
-        form = LinkForm(bound, choices=choices, prefix=target.key)
+        here = [link for link in links if overview_keys[link.pk] == target.key]
+        # What already supports it is listed above, not offered again.
+        linked = {link.item_id for link in here}
+        offered = [choice for choice in choices if choice[0] not in linked]
+        form = LinkForm(bound, choices=offered, prefix=target.key)
         if bound is not None and form.is_valid():
             criterion_id, standard_id = selectors.resolve_target(
                 application=application, target=target
@@ -191,10 +195,7 @@ def application_links(request, pk, key):
             else:
                 messages.success(request, _added_message(added, target.label))
                 return redirect("portfolios:application-links", pk=application.pk, key=key)
-        blocks.append({
-            "target": target, "form": form,
-            "links": [link for link in links if overview_keys[link.pk] == target.key],
-        })  # fmt: skip
+        blocks.append({"target": target, "form": form, "links": here, "offered": offered})
     return render(request, "portfolios/application_links.html", {
         "application": application, "section": section, "blocks": blocks, "key": key,
         "can_change": can_change, "library_empty": not choices,
