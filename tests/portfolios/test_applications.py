@@ -3,6 +3,7 @@ per route, attempts linked), withdrawing, saving sections (word limits, stale sa
 evidence (own library only, linked counts kept)."""
 
 import datetime
+import os
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -303,3 +304,39 @@ def test_the_allocation_rows_are_not_typed_and_no_other_field_looks_like_a_stand
     section_a = selectors.sections_for(application=application)[0]
     assert not any(field.key.startswith("kss") for field in section_a.fields)
     assert [f.key for f in section_a.fields][-3:] == ["date-portfolio-completed", "signed", "date"]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="Two connections at once need PostgreSQL (CI sets DATABASE_URL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_starts_at_once_leave_one_application_and_a_clear_message():
+    import threading
+
+    from django.db import connection
+
+    from careerpath.demo import demo_data_load
+
+    demo_data_load()
+    person = new_worker("racing.starter")
+    route = family_worker_route()
+    start, outcomes = threading.Barrier(2), []
+
+    def begin():
+        try:
+            start.wait()
+            outcomes.append(application_start(applicant=person, route=route).pk)
+        except ApplicationError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=begin) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Application.objects.filter(applicant=person).count() == 1
+    assert sum(isinstance(outcome, int) for outcome in outcomes) == 1
+    assert any("already have an application" in str(outcome) for outcome in outcomes)
