@@ -53,8 +53,10 @@ def load_demo_evidence(sender, **kwargs):
 
 def load_demo_applications(sender, **kwargs):
     from portfolios.demo_applications import demo_applications_load
+    from portfolios.demo_submissions import demo_submissions_load
 
     demo_applications_load()
+    demo_submissions_load()
 
 
 def load_demo_observations(sender, **kwargs):

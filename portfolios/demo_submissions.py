@@ -1,7 +1,8 @@
-"""A demo submitted application, made through the services as the worker would: Medway's Social
-Worker, 26 months at SW2A, writes a statement for each SW2B criterion, links the training and
-briefing sessions they attended, and submits; the portfolio PDF is rendered after the commit.
-Idempotent: a worker who has an application already is left alone."""
+"""Demo applications made through the services as the workers would: two of Medway's adult social
+workers, more than two years at SW2A, write a statement for each SW2B criterion and link the
+training and briefing sessions they attended; one submits (the portfolio PDF is rendered after the
+commit), the other is ready to submit. Idempotent: a worker who has an application already is
+left alone."""
 
 import datetime
 
@@ -29,8 +30,17 @@ TRAINING = (
 )
 
 
+SUBMITTED, READY = "medway.adult-worker", "medway.adult-worker-2"
+
+
 def demo_submissions_load():
-    person = User.objects.filter(username="medway.worker").select_related("organisation").first()
+    """How many applications were made."""
+    return sum(_application_load(username=username, submit=username == SUBMITTED)
+               for username in (SUBMITTED, READY))  # fmt: skip
+
+
+def _application_load(*, username, submit):
+    person = User.objects.filter(username=username).select_related("organisation").first()
     route = (
         ProgressionRoute.objects.filter(
             framework__organisation__slug="medway",
@@ -74,5 +84,6 @@ def demo_submissions_load():
                     application=application, actor=person, criterion_id=criterion_id,
                     standard_id=standard_id, items=items, note="Shows this in my practice",
                 )  # fmt: skip
-    application_submit(application=application, actor=person, declaration=True)
+    if submit:
+        application_submit(application=application, actor=person, declaration=True)
     return 1

@@ -20,6 +20,7 @@ from portfolios.applications.forms import (
 )
 from portfolios.applications.forms_engine import initial_values
 from portfolios.applications.permissions import can_change_application, get_application_for
+from portfolios.applications.readiness import application_readiness
 from portfolios.applications.workflow import ApplicationError, can_take, route_steps
 from portfolios.models import EvidenceLink
 
@@ -62,11 +63,7 @@ def application_start(request, route_pk):
 
 
 def _can_submit(application):
-    """The readiness check's verdict, when it is there to ask (it lives beside this module)."""
-    try:
-        from portfolios.applications.readiness import application_readiness
-    except ImportError:
-        return False, None
+    """The readiness check's verdict: whether every machine rule is met, and the report."""
     readiness = application_readiness(application=application)
     return not readiness.missing, readiness
 

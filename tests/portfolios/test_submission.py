@@ -15,6 +15,7 @@ from django.utils import timezone
 from portfolios.applications.forms_engine import application_sections
 from portfolios.applications.submission import ApplicationError, application_submit
 from portfolios.models import (
+    Application,
     ApplicationAnswer,
     ApplicationState,
     EvidenceItem,
@@ -149,7 +150,7 @@ def test_library_edits_after_submitting_change_nothing_in_the_snapshot(dudley_wo
 def test_an_item_in_a_submitted_application_is_never_destroyed(dudley_worker):
     application = ready_application(dudley_worker)
     application_submit(application=application, actor=dudley_worker, declaration=True)
-    item = EvidenceItem.objects.get(pk=Submission.objects.get().snapshot["items"][0]["id"])
+    item = EvidenceItem.objects.get(pk=Submission.objects.get(application=application).snapshot["items"][0]["id"])
     evidence_item_delete(item=item, actor=dudley_worker)
     evidence_bin_purge(now=timezone.now() + datetime.timedelta(days=200))
     assert EvidenceItem.objects.filter(pk=item.pk).exists()
@@ -246,14 +247,14 @@ def test_submitting_from_check_your_answers(client, dudley_worker):
     assert application.state == ApplicationState.SUBMITTED
 
 
-def test_the_demo_submission_is_made_through_the_services_once(
-    demo_people, django_capture_on_commit_callbacks
-):
+def test_the_demo_has_one_application_submitted_and_one_ready_to_submit(demo_people):
+    from portfolios.applications.readiness import application_readiness
     from portfolios.demo_submissions import demo_submissions_load
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert demo_submissions_load() == 1
-    submission = Submission.objects.get(application__applicant=demo_people["medway.worker"])
-    assert submission.application.state == ApplicationState.SUBMITTED
-    assert submission.pdf_key
-    assert demo_submissions_load() == 0
+    submitted = Submission.objects.get(application__applicant=demo_people["medway.adult-worker"])
+    assert submitted.application.state == ApplicationState.SUBMITTED
+    assert submitted.pdf_key
+    ready = Application.objects.get(applicant=demo_people["medway.adult-worker-2"])
+    assert ready.state == ApplicationState.DRAFTING
+    assert not application_readiness(application=ready).missing
+    assert demo_submissions_load() == 0  # made once, through the services
