@@ -129,8 +129,10 @@ def _dudley_ready():
             elif spec.kind == "date" and not values.get(spec.key):
                 values[spec.key] = (person.qualification_date or timezone.localdate()).isoformat()
             elif not values.get(spec.key) and not spec.condition:
-                values[spec.key] = "Four years in the Children in Need team; Stage 1 practice " \
+                values[spec.key] = (
+                    "Four years in the Children in Need team; Stage 1 practice "
                     "education training; I am ready to take on more complex work."
+                )
         _save(application, section, person, values)
         for target in section.targets:
             _link(application, person, target, cases[:2], "Shows how I apply this statement")

@@ -202,9 +202,7 @@ MATRIX = {
     "portfolios:evidence-detail": Access(STAFF, own=own_item),
     "portfolios:evidence-update": Access(STAFF, own=own_item),
     "portfolios:evidence-delete": Access(STAFF, method="post", own=own_item, ok_status=302),
-    "portfolios:evidence-restore": Access(
-        STAFF, method="post", own=own_binned_item, ok_status=302
-    ),
+    "portfolios:evidence-restore": Access(STAFF, method="post", own=own_binned_item, ok_status=302),
     "portfolios:evidence-file-download": Access(STAFF, own=own_file, page=False),
     "portfolios:evidence-file-replace": Access(STAFF, own=own_file),
     "portfolios:observation-list": Access(OBSERVATION_READERS),
@@ -232,9 +230,7 @@ MATRIX = {
     "portfolios:application-detail": Access(STAFF, own=own_application),
     "portfolios:application-section": Access(STAFF, own=own_section),
     "portfolios:application-links": Access(STAFF, own=own_link_target),
-    "portfolios:application-link-remove": Access(
-        STAFF, method="post", own=own_link, ok_status=302
-    ),
+    "portfolios:application-link-remove": Access(STAFF, method="post", own=own_link, ok_status=302),
     "portfolios:application-check": Access(STAFF, own=own_application),
     "portfolios:application-withdraw": Access(STAFF, own=own_application),
     "portfolios:application-readiness": Access(STAFF, own=own_application),

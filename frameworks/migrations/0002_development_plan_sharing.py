@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frameworks', '0001_initial'),
+        ("frameworks", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='developmentplan',
-            name='shared_with_line_manager',
+            model_name="developmentplan",
+            name="shared_with_line_manager",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='developmentplan',
-            name='shared_with_practice_supervisor',
+            model_name="developmentplan",
+            name="shared_with_practice_supervisor",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -150,7 +150,9 @@ def test_library_edits_after_submitting_change_nothing_in_the_snapshot(dudley_wo
 def test_an_item_in_a_submitted_application_is_never_destroyed(dudley_worker):
     application = ready_application(dudley_worker)
     application_submit(application=application, actor=dudley_worker, declaration=True)
-    item = EvidenceItem.objects.get(pk=Submission.objects.get(application=application).snapshot["items"][0]["id"])
+    item = EvidenceItem.objects.get(
+        pk=Submission.objects.get(application=application).snapshot["items"][0]["id"]
+    )
     evidence_item_delete(item=item, actor=dudley_worker)
     evidence_bin_purge(now=timezone.now() + datetime.timedelta(days=200))
     assert EvidenceItem.objects.filter(pk=item.pk).exists()
