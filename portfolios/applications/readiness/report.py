@@ -59,6 +59,16 @@ class ApplicationReadiness:
         return [line for line in self.lines if line.status == NOT_MET]
 
     @property
+    def missing_by_group(self):
+        """(group title, lines not met) for each group with something missing: "A statement"
+        says little without the standard or criterion it is for."""
+        return [
+            (group.title, missing)
+            for group in self.groups
+            if (missing := [line for line in group.lines if line.status == NOT_MET])
+        ]
+
+    @property
     def can_submit(self):
         """Every machine rule met (eligibility on the panel date included)."""
         return not self.missing
