@@ -52,8 +52,8 @@ class EvidenceItem(models.Model):
     rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    # How many applications link to the item (kept by the applications' link services): the
-    # library's "used / not used" filter reads it.
+    # How many criteria or standards the item supports across the worker's applications (kept
+    # by the link services in the same transaction): the library's "used / not used" filter.
     linked_count = models.PositiveIntegerField(default=0)
     # Set when a submitted application's snapshot includes the item: from then on it can be
     # hidden (the bin) but never destroyed, so the panel still sees what was submitted.
