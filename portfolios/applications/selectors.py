@@ -208,6 +208,10 @@ class Overview:
                 "text": document.get("text") or document.get("kind", ""),
                 "count": document.get("count") or 1,
                 "items": list(linked.get(document.get("kind"), {}).values()),
+                # A written statement on a route with a form is the form itself: the readiness
+                # check counts it by its sections, and so does this page.
+                "is_form": bool(self.workers_sections)
+                and document.get("kind") == "written_statement",
             }
             for document in self.application.route.required_documents or []
             if isinstance(document, dict)
