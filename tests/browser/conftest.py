@@ -97,3 +97,21 @@ def sign_in(page, username, password=None):
     page.get_by_label("Password").fill(password or settings.DEMO_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+def add_evidence_item(page, *, kind, title, day, month, year, reflection, file):
+    """From a page with an "Add evidence" link (the library), add one item with a file."""
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add evidence").click()
+    audit(page)
+    page.get_by_label("What kind of evidence is it?").select_option(label=kind)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Day").fill(day)
+    page.get_by_label("Month").fill(month)
+    page.get_by_label("Year").fill(year)
+    page.get_by_label("Your reflection").fill(reflection)
+    page.get_by_label("Add files (optional)").set_input_files(file)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert "is in your evidence library" in page.locator(".govuk-notification-banner").inner_text()
+    audit(page)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from portfolios.demo import minimal_pdf
 from portfolios.models import EvidenceItem
 
-from .conftest import audit, sign_in, visit
+from .conftest import add_evidence_item, audit, sign_in, visit
 
 pytestmark = pytest.mark.browser
 
@@ -39,23 +39,6 @@ def minimal_docx(text):
     return out.getvalue()
 
 
-def _add_item(page, *, kind, title, day, month, year, reflection, file):
-    with page.expect_navigation():
-        page.get_by_role("link", name="Add evidence").click()
-    audit(page)
-    page.get_by_label("What kind of evidence is it?").select_option(label=kind)
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Day").fill(day)
-    page.get_by_label("Month").fill(month)
-    page.get_by_label("Year").fill(year)
-    page.get_by_label("Your reflection").fill(reflection)
-    page.get_by_label("Add files (optional)").set_input_files(file)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Save").click()
-    assert "is in your evidence library" in page.locator(".govuk-notification-banner").inner_text()
-    audit(page)
-
-
 def test_a_worker_uploads_finds_downloads_deletes_and_restores_evidence(page, demo_people):
     worker = demo_people["dudley.worker"]
     sign_in(page, worker.username)
@@ -64,7 +47,7 @@ def test_a_worker_uploads_finds_downloads_deletes_and_restores_evidence(page, de
         page.get_by_role("link", name="Your evidence library").click()
     audit(page)
 
-    _add_item(
+    add_evidence_item(
         page, kind="Training certificate", title="Certificate: court skills training",
         day="14", month="10", year="2025",
         reflection="Two days on writing for court and giving evidence.",
@@ -73,7 +56,7 @@ def test_a_worker_uploads_finds_downloads_deletes_and_restores_evidence(page, de
     )  # fmt: skip
     assert "court-skills.pdf" in page.content()
     visit(page, reverse("portfolios:evidence-list"))
-    _add_item(
+    add_evidence_item(
         page, kind="Reflective account", title="Reflective account of a core group meeting",
         day="2", month="11", year="2025",
         reflection="I chaired my first core group.\n\nI learned to hold the plan to account.",
