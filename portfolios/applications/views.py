@@ -22,7 +22,7 @@ from portfolios.applications.forms_engine import initial_values
 from portfolios.applications.permissions import can_change_application, get_application_for
 from portfolios.applications.readiness import application_readiness
 from portfolios.applications.workflow import ApplicationError, can_take, route_steps
-from portfolios.models import EvidenceLink
+from portfolios.models import ApplicationState, EvidenceLink
 
 
 def application_list(request):
@@ -79,6 +79,11 @@ def application_detail(request, pk):
         "steps": route_steps(application.route),
         "eligibility": selectors.eligibility_for(
             person=application.applicant, route=application.route, application=application
+        ),
+        # Once submitted, the portfolio PDF is where the worker lands; a draft has none to list.
+        "submissions": (
+            application.submissions.only("pk", "number", "submitted_at")
+            if application.state != ApplicationState.DRAFTING else ()
         ),
     })  # fmt: skip
 
