@@ -1,0 +1,232 @@
+"""Issue 9's acceptance, in a real browser with every page audited: a worker in each seed council
+starts from an empty library, writes their council's form, links evidence, watches the readiness
+panel turn from red to green, submits, and reads their statements back from the portfolio PDF.
+
+Only the new worker's person record is made in setup (as HR's extract would); everything else
+is done through the pages."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from careerpath.models import LevelHistory, Role, RoleMembership, User
+from portfolios.demo import minimal_pdf
+from portfolios.models import Application, ApplicationState
+
+from .conftest import add_evidence_item, audit, sign_in, visit
+
+pytestmark = pytest.mark.browser
+
+STATEMENT = "I worked with a mother, her partner and the school to keep two children safe at home."
+SUMMARY = "I hold a caseload of eleven families in the FAST team and co-work two court cases."
+
+EMPLOYMENT = (
+    "organisation", "team", "job_title", "line_manager", "practice_supervisor", "team_manager",
+    "contract_type", "swe_registration_number", "swe_registration_date", "qualification_date",
+    "asye_completed",
+)  # fmt: skip
+
+
+def new_worker_like(demo, username, first_name, last_name):
+    """A new member of staff with the same employment facts, team and managers as a demo worker,
+    and an empty library: the record HR's extract would give them."""
+    person = User(
+        username=username, first_name=first_name, last_name=last_name,
+        email=f"{username}@example.org", **{name: getattr(demo, name) for name in EMPLOYMENT},
+    )  # fmt: skip
+    person.set_password(settings.DEMO_PASSWORD)
+    person.save()
+    RoleMembership.objects.create(user=person, organisation=demo.organisation, role=Role.WORKER)
+    for row in demo.level_history.all():
+        LevelHistory.objects.create(
+            user=person, level_code=row.level_code, level_name=row.level_name,
+            started_on=row.started_on, source=row.source, reference=row.reference,
+        )  # fmt: skip
+    return person
+
+
+def switch_to(page, username):
+    page.context.clear_cookies()
+    sign_in(page, username)
+
+
+def click(page, locator):
+    """Follow a link or press a button, then audit the page it leads to."""
+    with page.expect_navigation():
+        locator.click()
+    audit(page)
+
+
+def readiness_tag(page):
+    """The readiness panel's verdict: red "Not ready" or green "Ready"."""
+    tag = page.locator(".app-readiness .govuk-tag").first
+    colour = {"Not ready": "govuk-tag--red", "Ready": "govuk-tag--green"}[tag.inner_text()]
+    assert colour in tag.get_attribute("class")
+    return tag.inner_text()
+
+
+def start_application(page, worker, route_title):
+    visit(page, reverse("careerpath:home"))
+    click(page, page.get_by_role("link", name="Applications", exact=True).first)
+    click(page, page.get_by_role("link", name="Start an application"))
+    click(page, page.get_by_role("link", name=route_title))
+    click(page, page.get_by_role("button", name="Start the application"))
+    assert "Your application is started" in page.locator("main").inner_text()
+    assert readiness_tag(page) == "Not ready"
+    return Application.objects.get(applicant=worker, state=ApplicationState.DRAFTING)
+
+
+def upload(page, items, on):
+    """Add each (kind, title, reflection) to the library as a small PDF dated `on`."""
+    for n, (kind, title, reflection) in enumerate(items):
+        click(page, page.locator(".govuk-header").get_by_role("link", name="Evidence"))
+        add_evidence_item(
+            page, kind=kind, title=title, day=str(on.day), month=str(on.month),
+            year=str(on.year), reflection=reflection,
+            file={"name": f"evidence-{n + 1}.pdf", "mimeType": "application/pdf",
+                  "buffer": minimal_pdf(title, reflection)},
+        )  # fmt: skip
+
+
+def fill_unanswered(page):
+    """Answer what the pre-filled form leaves empty: text for text, the first option for a
+    choice, today for a date."""
+    form = page.locator("main form[data-app-autosave]")
+    today = timezone.localdate()
+    for box in form.locator("input[type=text], textarea").all():
+        if box.input_value():
+            continue
+        name = box.get_attribute("name") or ""
+        if name.endswith("_0"):
+            box.fill(str(today.day))
+        elif name.endswith("_1"):
+            box.fill(str(today.month))
+        elif name.endswith("_2"):
+            box.fill(str(today.year))
+        else:
+            box.fill("Given in full.")
+    for group in form.locator(".govuk-radios").all():
+        if not group.locator("input:checked").count():
+            group.locator("input[type=radio]").first.check()
+
+
+def write_section(page, title, answers=None):
+    """From the overview: open a section, write it, save and return. Answers are keyed by
+    label, or by the field's id ("#id_...") where labels repeat a number."""
+    click(page, page.locator(".govuk-task-list__link", has_text=title))
+    for label, text in (answers or {}).items():
+        (page.locator(label) if label.startswith("#") else page.get_by_label(label)).fill(text)
+    fill_unanswered(page)
+    click(page, page.get_by_role("button", name="Save and return to your application"))
+    assert "There is a problem" not in page.locator("main").inner_text(), page.locator(
+        "main"
+    ).inner_text()
+
+
+def link_evidence(page, target_label, titles, note):
+    """From the overview: link library items to one standard or criterion with a note."""
+    click(page, page.get_by_role("link", name=f"Link evidence for {target_label}"))
+    page.locator("summary", has_text="Link evidence").first.click()
+    for title in titles:
+        page.get_by_label(f"{title} (").check()
+    page.get_by_label("How does this meet it?").fill(note)
+    click(page, page.locator("form button", has_text="Link"))
+    assert note in page.locator("main").inner_text()
+    click(page, page.get_by_role("link", name="Return to your application"))
+
+
+def submit_and_read_pdf(page):
+    """Check your answers, accept the declaration, submit; then the portfolio PDF's text."""
+    click(page, page.get_by_role("link", name="Check your answers"))
+    page.get_by_label("I confirm that the information in this application is true").check()
+    click(page, page.get_by_role("button", name="Accept and submit"))
+    assert "Your application has been submitted" in page.locator("main").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download the portfolio")).first.click()
+    with open(download.value.path(), "rb") as pdf:
+        reader = PdfReader(io.BytesIO(pdf.read()))
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+
+
+def test_a_lincolnshire_worker_is_agreed_books_writes_links_and_submits(page, demo_people):
+    worker = new_worker_like(demo_people["lincolnshire.worker"], "lincolnshire.newcomer",
+                             "Chloe", "Barker")  # fmt: skip
+    sign_in(page, worker.username)
+    application = start_application(page, worker, "Level 1 Social Worker to Level 2 Social Worker")
+    click(page, page.get_by_role("link", name="Book your panel place", exact=True))
+    assert "You can book a place once they have both agreed" in page.locator("main").inner_text()
+
+    # The practice supervisor and the team manager each agree in one click from their home page.
+    agree = f"Agree that {worker} may book a place"
+    for manager in ("lincolnshire.practice-supervisor", "lincolnshire.team-manager"):
+        switch_to(page, manager)
+        visit(page, reverse("careerpath:home"))
+        click(page, page.locator("main").get_by_role("link", name=re.compile(agree)))
+        click(page, page.get_by_role("button", name=agree))
+        assert "You agreed" in page.locator("main").inner_text()
+
+    # The worker books the April panel and sees their five standards.
+    switch_to(page, worker.username)
+    visit(page, reverse("portfolios:application-list"))
+    click(page, page.get_by_role("link", name=re.compile("Level 1 Social Worker to Level 2")))
+    click(page, page.get_by_role("link", name="Book your panel place", exact=True))
+    april = next(
+        label
+        for label in page.locator(".govuk-radios__label").all_inner_texts()
+        if " April " in label
+    )
+    page.get_by_label(april).check()
+    click(page, page.get_by_role("button", name="Book this place"))
+    assert "Your panel place is booked" in page.locator("main").inner_text()
+    rows = page.locator("table.govuk-table tbody tr").all_inner_texts()
+    standards = [int(row.split()[0]) for row in rows]
+    assert len(standards) == 5 and {4, 5, 7} <= set(standards)
+
+    # An empty library: add what the route asks for, dated so that all of it is recent enough
+    # on the submission deadline (31 March for the April panel: 6 months back is October).
+    on = timezone.localdate() - datetime.timedelta(days=14)
+    cases = ["Case example: a child in need plan", "Case example: a strategy discussion"]
+    learning = "Learning event: domestic abuse training"
+    documents = [
+        ("Practice observation", "Practice observation: a home visit"),
+        ("Practice observation", "Practice observation: a child protection conference"),
+        ("Appraisal", "Appraisal review 2026"),
+        ("Supervision record", "Supervision record: October"),
+        ("Supervision record", "Supervision record: November"),
+        ("Service user feedback", "Feedback from a parent"),
+        ("Service user feedback", "Feedback from a young person"),
+    ]
+    upload(page, [("Case example", title, "What I did and why.") for title in cases]
+           + [("Learning event", learning, "What I learned and used.")]
+           + [(kind, title, "What it shows.") for kind, title in documents], on)  # fmt: skip
+
+    click(page, page.locator(".govuk-header").get_by_role("link", name="Applications"))
+    click(page, page.get_by_role("link", name=re.compile("Level 1 Social Worker to Level 2")))
+    assert readiness_tag(page) == "Not ready"
+    write_section(page, "Section A")
+    write_section(page, "Section B", {"Please give a summary": SUMMARY})
+    statements = {n: f"KSS {n}: {STATEMENT}" for n in standards}
+    write_section(page, "Section C", {
+        f"#id_kss-{n}": statements.get(n, "N/A") for n in range(1, 11)
+    } | {"Other training": "Court skills, October 2026."})  # fmt: skip
+    assert readiness_tag(page) == "Not ready"
+
+    # Two case examples and a learning event for each standard; the documents for the whole
+    # portfolio go with KSS 4.
+    for n in standards:
+        link_evidence(page, f"KSS {n}:", [*cases, learning], f"How it shows KSS {n}")
+    link_evidence(page, "KSS 4:", [title for _, title in documents], "Recent practice")
+    assert readiness_tag(page) == "Ready"
+
+    text = submit_and_read_pdf(page)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    for statement in statements.values():
+        assert statement in text
+    assert SUMMARY in text
