@@ -26,13 +26,18 @@ def current_level_of(person):
     return person.level_history.filter(ended_on__isnull=True).first()
 
 
+# "Look the current level up": None is a real answer (no level recorded), so it cannot be the
+# default that asks for a look-up.
+LOOK_UP = object()
+
+
 def person_facts(
-    *, person, on, from_level=None, time_at_level=True, current=None, with_evidence=False
+    *, person, on, from_level=None, time_at_level=True, current=LOOK_UP, with_evidence=False
 ):
     """(Facts, note) for one person on one day. Time at level counts only when the person's
     recorded current level is `from_level` (or any level, when none is given); the note says
     why it cannot count. `current` saves the query when the caller has the current level."""
-    if current is None:
+    if current is LOOK_UP:
         current = current_level_of(person)
     note, level_started_on = "", None
     if not time_at_level:

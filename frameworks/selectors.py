@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from careerpath.permissions import require_staff
 from careerpath.selectors import AttentionItem
-from frameworks.facts import current_level_of, person_facts
+from frameworks.facts import LOOK_UP, current_level_of, person_facts
 from frameworks.models import (
     Category,
     Criterion,
@@ -232,19 +232,32 @@ def level_code_matches(current, level):
     )
 
 
+def route_facts_for(*, person, route, on, current=LOOK_UP):
+    """(Facts, note) for a person on a route: what the service knows of their employment, with
+    time at level counted only when their recorded level is the route's starting level. The one
+    place the pages, booking and the readiness check gather a person's facts for a route."""
+    if current is LOOK_UP:
+        current = current_level_of(person)
+    from_level = route.from_level
+    if from_level is not None and current and level_code_matches(current, from_level):
+        from_level = None  # the record names the route's starting level: time at level counts
+    return person_facts(
+        person=person, on=on, from_level=from_level, current=current,
+        time_at_level=route.from_level is not None,
+    )  # fmt: skip
+
+
+def eligibility_rules_of(route):
+    """The route's eligibility rules as the evaluator reads them (from prefetched rules)."""
+    return [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
+
+
 def route_eligibility_for(*, person, route, on):
     """The route's eligibility rules checked against what the service knows about the person
     today: their current level and when they started it, qualification and registration dates,
     contract and ASYE. Returns (report, note), note saying why time at level cannot count."""
-    current = current_level_of(person)
-    from_level = route.from_level
-    if from_level is not None and current and level_code_matches(current, from_level):
-        from_level = None  # the record names the route's starting level: time at level counts
-    facts, note = person_facts(
-        person=person, on=on, from_level=from_level, current=current,
-        time_at_level=route.from_level is not None,
-    )  # fmt: skip
-    rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
+    facts, note = route_facts_for(person=person, route=route, on=on)
+    rules = eligibility_rules_of(route)
     return (evaluate(rules, facts, on) if rules else None), note
 
 

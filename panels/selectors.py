@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from careerpath.selectors import AttentionItem
-from frameworks.facts import current_level_of, person_facts
-from frameworks.models import RuleScope, Standard
+from frameworks.models import Standard
 from frameworks.rules import eligible_from
-from frameworks.selectors import level_code_matches
+from frameworks.selectors import eligibility_rules_of, route_facts_for
 from panels.models import Booking, PanelSession, SessionStatus
 from panels.permissions import (
     routes_for_sessions,
@@ -186,17 +185,9 @@ def live_booking_for(*, application):
 def eligible_on(*, person, route, on):
     """The first day from `on` on which the person meets the route's time-based eligibility
     rules (time since registration, time at level): `on` when they do already, None when a date
-    they count from is not recorded. Read like frameworks.selectors.route_eligibility_for."""
-    current = current_level_of(person)
-    from_level = route.from_level
-    if from_level is not None and current and level_code_matches(current, from_level):
-        from_level = None  # the record names the route's starting level: time at level counts
-    facts, _ = person_facts(
-        person=person, on=on, from_level=from_level, current=current,
-        time_at_level=route.from_level is not None,
-    )  # fmt: skip
-    rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
-    return eligible_from(rules, facts, on)
+    they count from is not recorded."""
+    facts, _ = route_facts_for(person=person, route=route, on=on)
+    return eligible_from(eligibility_rules_of(route), facts, on)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from frameworks.facts import current_level_of, person_facts
-from frameworks.models import FrameworkStatus, ProgressionRoute, Rule, RuleScope, Standard
+from frameworks.facts import current_level_of
+from frameworks.models import FrameworkStatus, ProgressionRoute, Rule, Standard
 from frameworks.rules import NOT_MET, TIME_RULE_TYPES, eligible_from, evaluate
-from frameworks.selectors import criteria_for_target, level_code_matches
+from frameworks.selectors import (
+    criteria_for_target,
+    eligibility_rules_of,
+    level_code_matches,
+    route_facts_for,
+)
 from portfolios.applications import forms_engine
 from portfolios.applications.permissions import applications_visible_to
 from portfolios.models import CLOSED_STATES, ApplicationAnswer, EvidenceItem, EvidenceLink
@@ -129,19 +134,12 @@ def eligibility_for(*, person, route, application=None, today=None):
     matters: the booked panel's date, else the route's next panel, else today. Where the time
     rules are met only later, it says when, and which panel is the first they can attend."""
     today = today or timezone.localdate()
-    rules = [r.as_dict() for r in route.rules.all() if r.scope == RuleScope.ELIGIBILITY]
+    rules = eligibility_rules_of(route)
     booked = application.panel_date if application is not None else None
     on = booked or next_panel_date(route=route, on=today) or today
     if not rules:
         return StartEligibility(None, on, on, booked, "There are no eligibility rules to check")
-    current = current_level_of(person)
-    from_level = route.from_level
-    if from_level is not None and current and level_code_matches(current, from_level):
-        from_level = None
-    facts, note = person_facts(
-        person=person, on=on, from_level=from_level, current=current,
-        time_at_level=route.from_level is not None,
-    )  # fmt: skip
+    facts, note = route_facts_for(person=person, route=route, on=on)
     report = evaluate(rules, facts, on)
     eligible_on = eligible_from(rules, facts, today)
     time_not_met = any(

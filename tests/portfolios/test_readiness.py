@@ -14,7 +14,7 @@ from tests.portfolios.evidence_factories import make_item, new_worker
 from tests.portfolios.submission_factories import open_application, route_of
 
 pytestmark = pytest.mark.django_db
-PAGE_QUERIES = 15
+PAGE_QUERIES = 14
 TODAY = datetime.date(2026, 11, 25)
 
 
@@ -152,8 +152,8 @@ def test_readiness_costs_the_same_queries_whatever_the_size(
     ).get(pk=application.pk)  # as the application pages fetch it
     # 1 the route's rules, 2 the target level's criteria, 3 their rules, 4 the links with their
     # items and standards, 5 the answers, 6 the attestations, 7 the applicant's current level
-    # (8 looked for again: this worker has none recorded), 9 the standards of the policy's set.
-    with django_assert_num_queries(9):
+    # (once, even though this worker has none recorded), 8 the standards of the policy's set.
+    with django_assert_num_queries(8):
         readiness = application_readiness(application=application, on=TODAY)
     assert len([group for group in readiness.groups if group.key.startswith("standard-")]) == len(
         standards
@@ -182,9 +182,9 @@ def test_the_readiness_page_has_a_fixed_query_budget(
     # 1 the session, 2 the user, 3 their role memberships, 4 the application with its route,
     # framework, levels and applicant; the readiness check: 5 the route's rules, 6 the
     # criteria, 7 their rules, 8 the links with items and standards, 9 the answers, 10 the
-    # attestations, 11 the current level, 12 the policy's standards, 13 the current level
-    # looked for again (this worker has none recorded); 14 the submissions (for their PDFs);
-    # 15 the organisation for the header.
+    # attestations, 11 the current level (once, even though this worker has none recorded),
+    # 12 the policy's standards; 13 the submissions (for their PDFs); 14 the organisation for
+    # the header.
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(url)
     assert response.status_code == 200

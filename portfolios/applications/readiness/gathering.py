@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from frameworks.facts import current_level_of, person_facts
+from frameworks.facts import current_level_of
 from frameworks.models import RuleScope, Standard
 from frameworks.rules import EvidenceItem, Facts
-from frameworks.selectors import criteria_for_target, level_code_matches
+from frameworks.selectors import criteria_for_target, route_facts_for
 from portfolios.models import ApplicationAnswer, Attestation, EvidenceLink
 
 NOT_APPLICABLE = {"", "n/a", "na", "n / a"}
@@ -173,13 +173,7 @@ def gather(*, application, today):
             )
         )
 
-    from_level = route.from_level
-    if from_level is not None and current and level_code_matches(current, from_level):
-        from_level = None  # the record names the route's starting level: time at level counts
-    base, _ = person_facts(
-        person=person, on=eligible_on, from_level=from_level, current=current,
-        time_at_level=route.from_level is not None,
-    )  # fmt: skip
+    base, _ = route_facts_for(person=person, route=route, on=eligible_on, current=current)
     base = dataclasses.replace(base, attested_by=attested)
     by_standard, by_criterion = {}, {}
     for link in links:
