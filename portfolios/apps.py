@@ -33,6 +33,11 @@ class PortfoliosConfig(AppConfig):
         from portfolios.applications.selectors import applications_attention
 
         register_attention(Role.WORKER, applications_attention)
+        # A retired framework version stays readable to those with an application on it.
+        from frameworks.permissions import register_version_work_check
+        from portfolios.applications.permissions import has_application_on_version
+
+        register_version_work_check(has_application_on_version)
         # Demo applications follow the libraries and observations they link.
         demo_data_loaded.connect(
             load_demo_applications, dispatch_uid="portfolios-demo-applications"

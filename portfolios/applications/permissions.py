@@ -26,6 +26,12 @@ def can_view_application(user, application):
     )
 
 
+def has_application_on_version(user, framework):
+    """An application someone may read is pinned to this framework version: its pages stay
+    readable to them when the version is retired (registered with frameworks.permissions)."""
+    return applications_visible_to(user).filter(route__framework=framework).exists()
+
+
 def can_change_application(user, application):
     """Write sections and link evidence: the applicant, while the application is with them."""
     return (

@@ -340,3 +340,25 @@ def test_two_starts_at_once_leave_one_application_and_a_clear_message():
     assert Application.objects.filter(applicant=person).count() == 1
     assert sum(isinstance(outcome, int) for outcome in outcomes) == 1
     assert any("already have an application" in str(outcome) for outcome in outcomes)
+
+
+def test_a_retired_version_stays_readable_to_those_with_an_application_on_it(demo_people):
+    """Issue 7: a retired version's pages stay readable to people with plans or applications
+    on it; everyone else in the council reads the current version."""
+    from frameworks.models import FrameworkStatus
+    from frameworks.permissions import can_view_framework
+    from frameworks.services import framework_copy_to_draft, framework_publish
+    from portfolios.models import Application
+
+    application = Application.objects.select_related("route__framework", "applicant").get(
+        applicant=demo_people["medway.adult-worker"]
+    )
+    old = application.route.framework
+    editor = demo_people["medway.framework-editor"]
+    draft = framework_copy_to_draft(framework=old, actor=editor)
+    framework_publish(framework=draft, actor=editor)
+    old.refresh_from_db()
+    assert old.status == FrameworkStatus.RETIRED
+    assert can_view_framework(application.applicant, old)
+    assert can_view_framework(demo_people["medway.adult-worker-2"], old)  # a draft on it too
+    assert not can_view_framework(demo_people["medway.family-worker"], old)  # nothing on it
