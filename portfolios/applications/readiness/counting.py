@@ -250,9 +250,20 @@ class Count:
                 continue  # the form itself (an application form): its sections' lines say it
             if self.standards and _is_statements(rules, len(self.standards)):
                 continue  # "a written statement for each standard": the standards' lines say it
-            lines += self.lines(rules, g.portfolio, g.judged_on, self.places.for_rule,
+            lines += self.lines(rules, g.portfolio, g.judged_on, self.portfolio_place,
                                 requirement.text)  # fmt: skip
         return [Group("portfolio", "Your portfolio as a whole", tuple(lines))] if lines else []
+
+    def portfolio_place(self, rule):
+        """Where to fix a whole-portfolio rule. A practice observation on a form with an
+        observation task is recorded and signed by the observer, so it is already in the
+        library: the fix is to link it there, not to add it."""
+        kinds = rule.get("kinds") or [rule.get("kind")]
+        observation = next((s for s in self.sections if s.observation), None)
+        if observation is not None and "practice_observation" in kinds:
+            url, _ = self.places.links(observation.key)
+            return url, "Link your signed observation"
+        return self.places.for_rule(rule)
 
     def criteria(self):
         """What is left of the target level's criteria."""
