@@ -230,3 +230,76 @@ def test_a_lincolnshire_worker_is_agreed_books_writes_links_and_submits(page, de
     for statement in statements.values():
         assert statement in text
     assert SUMMARY in text
+
+
+def record_observation(page, worker, on):
+    """The practice supervisor records a direct work session rated 3 (Good) and signs it."""
+    visit(page, reverse("careerpath:home"))
+    click(page, page.locator("main").get_by_role("link", name="Record a practice observation"))
+    page.get_by_label("Name of social worker").select_option(str(worker.pk))
+    page.get_by_label("Day").fill(str(on.day))
+    page.get_by_label("Month").fill(str(on.month))
+    page.get_by_label("Year").fill(str(on.year))
+    page.get_by_label("Direct work session").check()
+    page.get_by_label("3 Good").check()
+    page.get_by_label("Holistic assessment").fill(
+        "A planned direct work session with a nine-year-old, whose words were recorded as spoken."
+    )
+    page.get_by_label("KSS 1:").check()
+    page.get_by_label("Feedback from the parent, carer, child or young person").fill(
+        "Child: I could say what I wanted."
+    )
+    click(page, page.get_by_role("button", name="Save draft"))
+    click(page, page.get_by_role("link", name="Sign this observation"))
+    page.get_by_label("I observed this practice and this is my assessment of it").check()
+    click(page, page.get_by_role("button", name="Sign the observation"))
+    assert "Signed by" in page.locator("main").inner_text()
+
+
+def test_a_dudley_worker_writes_appendix_a_and_b_links_an_observation_and_submits(
+    page, demo_people
+):
+    worker = new_worker_like(demo_people["dudley.worker"], "dudley.newcomer", "Megan", "Hall")
+    sign_in(page, worker.username)
+    application = start_application(page, worker, "Social Worker to Senior Social Worker")
+
+    on = timezone.localdate() - datetime.timedelta(days=14)
+    cases = ["Case example: a child protection plan", "Case example: a court statement"]
+    upload(page, [("Case example", title, "What I did and why.") for title in cases], on)
+
+    click(page, page.locator(".govuk-header").get_by_role("link", name="Applications"))
+    click(page, page.get_by_role("link", name=re.compile("Social Worker to Senior Social Worker")))
+    write_section(page, re.compile(r"^Appendix A, Applicant$"))
+    write_section(page, "Appendix A, Applicant’s signature")
+    statements = {n: f"KSS {n}: {STATEMENT}" for n in range(1, 11)}
+    for n, statement in statements.items():
+        write_section(page, f"Appendix B, {n}. ", {
+            "#id_statement": statement,
+            "#id_sources": f"{cases[0]}; {cases[1]}; supervision notes.",
+        })  # fmt: skip
+        link_evidence(page, f"KSS {n}:", cases, f"How it shows KSS {n}")
+    assert readiness_tag(page) == "Not ready"  # the observation is still to come
+
+    # Appendix C: the practice supervisor observes and signs; the worker links it.
+    switch_to(page, "dudley.practice-supervisor")
+    record_observation(page, worker, on)
+    switch_to(page, worker.username)
+    visit(page, reverse("careerpath:home"))
+    click(page, page.locator(".govuk-header").get_by_role("link", name="Applications"))
+    click(page, page.get_by_role("link", name=re.compile("Social Worker to Senior Social Worker")))
+    # The readiness panel sends the worker to Appendix C, where the signed observation waits.
+    click(page, page.locator(".app-readiness").get_by_role(
+        "link", name=re.compile("^Link your signed observation")).first)  # fmt: skip
+    kss_1 = page.locator("main details.govuk-details").first  # the task lists every KSS
+    kss_1.locator("summary").click()
+    kss_1.get_by_label("Practice observation: Direct work session (").check()
+    kss_1.get_by_label("How does this meet it?").fill("My direct work with a child")
+    click(page, kss_1.locator("form button", has_text="Link"))
+    click(page, page.get_by_role("link", name="Return to your application"))
+    assert readiness_tag(page) == "Ready"
+
+    text = submit_and_read_pdf(page)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    for statement in statements.values():
+        assert statement in text
