@@ -99,7 +99,7 @@ def sign_in(page, username, password=None):
         page.get_by_role("button", name="Sign in").click()
 
 
-def add_evidence_item(page, *, kind, title, day, month, year, reflection, file):
+def add_evidence_item(page, *, kind, title, day, month, year, reflection, file, certificate=False):
     """From a page with an "Add evidence" link (the library), add one item with a file."""
     with page.expect_navigation():
         page.get_by_role("link", name="Add evidence").click()
@@ -110,6 +110,8 @@ def add_evidence_item(page, *, kind, title, day, month, year, reflection, file):
     page.get_by_label("Month").fill(month)
     page.get_by_label("Year").fill(year)
     page.get_by_label("Your reflection").fill(reflection)
+    if certificate:
+        page.get_by_label("This is, or includes, a certificate").check()
     page.get_by_label("Add files (optional)").set_input_files(file)
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
