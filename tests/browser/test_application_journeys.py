@@ -144,17 +144,25 @@ def link_evidence(page, target_label, titles, note):
     click(page, page.get_by_role("link", name="Return to your application"))
 
 
-def submit_and_read_pdf(page):
-    """Check your answers, accept the declaration, submit; then the portfolio PDF's text."""
+def submit_and_read_back(page, application, statements):
+    """Check your answers (where the statements show), accept the declaration and submit; then
+    download the portfolio PDF from the application and find every statement in its text."""
     click(page, page.get_by_role("link", name="Check your answers"))
+    answers = " ".join(page.locator("main").inner_text().split())
+    missing = [statement for statement in statements if statement not in answers]
+    assert not missing, f"Not on check your answers: {missing}"
     page.get_by_label("I confirm that the information in this application is true").check()
     click(page, page.get_by_role("button", name="Accept and submit"))
     assert "Your application has been submitted" in page.locator("main").inner_text()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download the portfolio")).first.click()
     with open(download.value.path(), "rb") as pdf:
         reader = PdfReader(io.BytesIO(pdf.read()))
-    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    missing = [statement for statement in statements if statement not in text]
+    assert not missing, f"Not in the portfolio PDF: {missing}"
 
 
 def test_a_lincolnshire_worker_is_agreed_books_writes_links_and_submits(page, demo_people):
@@ -191,9 +199,14 @@ def test_a_lincolnshire_worker_is_agreed_books_writes_links_and_submits(page, de
     standards = [int(row.split()[0]) for row in rows]
     assert len(standards) == 5 and {4, 5, 7} <= set(standards)
 
-    # An empty library: add what the route asks for, dated so that all of it is recent enough
-    # on the submission deadline (31 March for the April panel: 6 months back is October).
+    # An empty library: add what the route asks for, dated two weeks ago, which is within the
+    # 6 months before the submission deadline the booking set (recency is judged on that day).
     on = timezone.localdate() - datetime.timedelta(days=14)
+    application.refresh_from_db()
+    deadline = application.submission_deadline
+    booked = " ".join(page.locator("main").inner_text().split())
+    assert f"Submit your portfolio by {deadline:%-d %B %Y}" in booked
+    assert on > deadline - datetime.timedelta(days=182), "recency is judged on the deadline"
     cases = ["Case example: a child in need plan", "Case example: a strategy discussion"]
     learning = "Learning event: domestic abuse training"
     documents = [
@@ -227,12 +240,7 @@ def test_a_lincolnshire_worker_is_agreed_books_writes_links_and_submits(page, de
     link_evidence(page, "KSS 4:", [title for _, title in documents], "Recent practice")
     assert readiness_tag(page) == "Ready"
 
-    text = submit_and_read_pdf(page)
-    application.refresh_from_db()
-    assert application.state == ApplicationState.SUBMITTED
-    for statement in statements.values():
-        assert statement in text
-    assert SUMMARY in text
+    submit_and_read_back(page, application, [*statements.values(), SUMMARY])
 
 
 def record_observation(page, worker, on):
@@ -265,6 +273,8 @@ def test_a_dudley_worker_writes_appendix_a_and_b_links_an_observation_and_submit
     worker = new_worker_like(demo_people["dudley.worker"], "dudley.newcomer", "Megan", "Hall")
     sign_in(page, worker.username)
     application = start_application(page, worker, "Social Worker to Senior Social Worker")
+    # Dudley's coordinator gives the panel time once the application arrives: nothing to book.
+    assert not page.get_by_role("link", name="Book your panel place", exact=True).count()
 
     on = timezone.localdate() - datetime.timedelta(days=14)
     cases = ["Case example: a child protection plan", "Case example: a court statement"]
@@ -301,11 +311,7 @@ def test_a_dudley_worker_writes_appendix_a_and_b_links_an_observation_and_submit
     click(page, page.get_by_role("link", name="Return to your application"))
     assert readiness_tag(page) == "Ready"
 
-    text = submit_and_read_pdf(page)
-    application.refresh_from_db()
-    assert application.state == ApplicationState.SUBMITTED
-    for statement in statements.values():
-        assert statement in text
+    submit_and_read_back(page, application, list(statements.values()))
 
 
 def test_a_medway_family_worker_writes_and_links_every_level_b_criterion_and_submits(
@@ -354,8 +360,4 @@ def test_a_medway_family_worker_writes_and_links_every_level_b_criterion_and_sub
     audit(page)
     assert readiness_tag(page) == "Ready"
 
-    text = submit_and_read_pdf(page)
-    application.refresh_from_db()
-    assert application.state == ApplicationState.SUBMITTED
-    for statement in statements:
-        assert statement in text
+    submit_and_read_back(page, application, statements)
