@@ -214,3 +214,22 @@ def test_every_published_route_gets_a_report_with_each_rule_counted_once(demo_pe
             for group in scoped:
                 for line in group.lines:
                     assert str(sorted(line.rule.items())) not in rules, (route.code, line)
+
+
+def test_a_missing_observation_points_to_the_forms_observation_task_not_the_library():
+    """Dudley's Appendix C observation is recorded and signed by the observer, so it is already
+    in the worker's library: the line sends them to link it; other documents go to the library."""
+    worker = new_worker("dudley.reader", "dudley")
+    application = open_application(worker, route_of("SW-SSW"))
+    readiness = application_readiness(application=application, on=TODAY)
+    observation_task = reverse(
+        "portfolios:application-links", args=[application.pk, "practice_observation_form"]
+    )
+    observed = [line for line in readiness.missing if "Practice Observation" in line.requirement]
+    assert len(observed) == 2  # one of 1 observation, rated 3 or above
+    for line in observed:
+        assert (line.url, line.url_text) == (observation_task, "Link your signed observation")
+
+    lincolnshire = open_application(new_worker("lincs.observed", "lincolnshire"), route_of("L1-L2"))
+    lines = lines_of(application_readiness(application=lincolnshire, on=TODAY), "portfolio")
+    assert {line.url_text for line in lines.values()} == {"Add it to your evidence library"}

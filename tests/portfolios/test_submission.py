@@ -249,6 +249,13 @@ def test_submitting_from_check_your_answers(client, dudley_worker):
     assert "Your application has been submitted" in response.content.decode()
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
+    # Submitting lands on the application, which offers the portfolio PDF.
+    submission = application.submissions.get()
+    pdf = reverse("portfolios:submission-pdf", args=[submission.pk])
+    assert response.redirect_chain[-1][0].endswith(
+        reverse("portfolios:application-detail", args=[application.pk])
+    )
+    assert f'href="{pdf}"' in response.content.decode()
 
 
 def test_the_demo_has_one_application_submitted_and_one_ready_to_submit(demo_people):
