@@ -233,3 +233,15 @@ def test_a_missing_observation_points_to_the_forms_observation_task_not_the_libr
     lincolnshire = open_application(new_worker("lincs.observed", "lincolnshire"), route_of("L1-L2"))
     lines = lines_of(application_readiness(application=lincolnshire, on=TODAY), "portfolio")
     assert {line.url_text for line in lines.values()} == {"Add it to your evidence library"}
+
+
+def test_standards_still_to_allocate_point_to_the_page_that_books(lincolnshire_application):
+    application = lincolnshire_application
+    type(application).objects.filter(pk=application.pk).update(allocated_standards=[])
+    application.refresh_from_db()
+    line = lines_of(application_readiness(application=application, on=TODAY), "standards")[
+        "Standards allocated"
+    ]
+    assert line.status == NOT_MET
+    assert line.url == reverse("panels:application-book", args=[application.pk])
+    assert line.url_text == "Book your panel place"

@@ -12,6 +12,7 @@ from frameworks.facts import current_level_of
 from frameworks.models import RuleScope, Standard
 from frameworks.rules import EvidenceItem, Facts
 from frameworks.selectors import criteria_for_target, route_facts_for
+from portfolios.applications.booking import booking_link
 from portfolios.models import ApplicationAnswer, Attestation, EvidenceLink
 
 NOT_APPLICABLE = {"", "n/a", "na", "n / a"}
@@ -73,6 +74,7 @@ def _reverse(name, *args):
 
 class Places:
     def __init__(self, application):
+        self.application = application
         self.pk = application.pk
         self.detail = _reverse("portfolios:application-detail", self.pk) or _reverse(
             "portfolios:application-readiness", self.pk
@@ -95,7 +97,9 @@ class Places:
         return self.library, "Add it to your evidence library"
 
     def booking(self):
-        return self.detail, "Book your panel place"
+        # Straight to the page that books, where the route lets the worker book.
+        link = booking_link(self.application)
+        return (link[1], link[0]) if link else (self.detail, "Book your panel place")
 
     def for_rule(self, rule, section="", target=""):
         """Where to fix a rule's line: the section for what is written, the links page (or the
