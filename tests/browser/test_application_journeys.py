@@ -1,4 +1,4 @@
-"""Issue 9's acceptance, in a real browser with every page audited: a worker in each seed council
+"""Issue 9's acceptance, in a real browser with every kind of page audited: a worker in each seed council
 starts from an empty library, writes their council's form, links evidence, watches the readiness
 panel turn from red to green, submits, and reads their statements back from the portfolio PDF.
 
@@ -121,15 +121,14 @@ def fill_unanswered(page):
 
 def write_section(page, title, answers=None):
     """From the overview: open a section, write it, save and return. Answers are keyed by
-    label, or by the field's id ("#id_...") where labels repeat a number."""
+    label, or by the field's id ("#id_kss-4") where the test knows only the standard's number."""
     click(page, page.locator(".govuk-task-list__link", has_text=title))
     for label, text in (answers or {}).items():
         (page.locator(label) if label.startswith("#") else page.get_by_label(label)).fill(text)
     fill_unanswered(page)
     click(page, page.get_by_role("button", name="Save and return to your application"))
-    assert "There is a problem" not in page.locator("main").inner_text(), page.locator(
-        "main"
-    ).inner_text()
+    main = page.locator("main").inner_text()
+    assert "There is a problem" not in main, main
 
 
 def link_evidence(page, target_label, titles, note):
