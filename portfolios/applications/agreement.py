@@ -21,6 +21,8 @@ from frameworks.models import RuleScope
 from portfolios.applications.booking import worker_books
 from portfolios.models import CLOSED_STATES, Application, Attestation
 
+AGREEMENT = Attestation.Purpose.AGREEMENT
+
 # The role a person agrees in, and the field on the applicant that names who holds it for them.
 MANAGER_FIELDS = {
     Role.PRACTICE_SUPERVISOR: "practice_supervisor",
@@ -59,8 +61,13 @@ def agreement_roles(route):
 
 def attested_roles(application):
     """The roles that have agreed, as the evaluator's Facts.attested_by wants them. Reads
-    application.attestations.all(), so a prefetch serves it."""
-    return frozenset(attestation.role for attestation in application.attestations.all())
+    application.attestations.all(), so a prefetch serves it; standards verified are not an
+    agreement."""
+    return frozenset(
+        attestation.role
+        for attestation in application.attestations.all()
+        if attestation.purpose == AGREEMENT
+    )
 
 
 def agreement_missing(application):
@@ -198,7 +205,9 @@ def attestation_record(*, application, role, person):
         with transaction.atomic():
             return _attestation_record(application=application, role=role, person=person)
     except IntegrityError:  # the same agreement recorded at the same moment in another request
-        existing = Attestation.objects.filter(application=application, role=role).first()
+        existing = Attestation.objects.filter(
+            application=application, role=role, purpose=AGREEMENT
+        ).first()
         if existing is None:
             raise
         return existing, False
@@ -210,7 +219,9 @@ def _attestation_record(*, application, role, person):
         .select_related("applicant", "route")
         .get(pk=application.pk)
     )
-    existing = Attestation.objects.filter(application=application, role=role).first()
+    existing = Attestation.objects.filter(
+        application=application, role=role, purpose=AGREEMENT
+    ).first()
     if existing is not None and existing.person_id == person.pk:
         return existing, False
     if existing is not None:
@@ -226,7 +237,9 @@ def _attestation_record(*, application, role, person):
         raise AgreementError(
             f"Only {application.applicant}'s own {role_name(role)} can agree in that role"
         )
-    attestation = Attestation.objects.create(application=application, role=role, person=person)
+    attestation = Attestation.objects.create(
+        application=application, role=role, purpose=AGREEMENT, person=person
+    )
     audit_record(
         actor=person, action="application_agreed", target=application,
         details={"role": role},
@@ -235,7 +248,9 @@ def _attestation_record(*, application, role, person):
         other
         for other in agreement_roles(application.route)
         if other != role
-        and not Attestation.objects.filter(application=application, role=other).exists()
+        and not Attestation.objects.filter(
+            application=application, role=other, purpose=AGREEMENT
+        ).exists()
     ]
     books = worker_books(application.route)
     if missing:

@@ -154,24 +154,36 @@ class EvidenceLink(models.Model):
 
 
 class Attestation(models.Model):
-    """A named role's agreement recorded in one click (e.g. the practice supervisor and team
-    manager agreeing a worker may book a panel place): the route's attestation rules read it."""
+    """What a named role attests about an application, by purpose: agreeing in one click that
+    the worker may go ahead (the route's eligibility attestation rules read these), or verifying
+    standards (the standards policy's "attested" groups read these). The same two managers may
+    do both on one route, and one never stands for the other."""
+
+    class Purpose(models.TextChoices):
+        AGREEMENT = "agreement", "Agreed the application may go ahead"
+        STANDARDS = "standards", "Verified standards"
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attestations"
     )
     role = models.CharField(max_length=30, choices=Role.choices)
+    # No default: every writer says what it records.
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    # The standards' numbers verified (STANDARDS only).
+    standards = models.JSONField(default=list, blank=True)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attested_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["application", "attested_at"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "role"], name="one_attestation_per_role")
+            models.UniqueConstraint(
+                fields=["application", "role", "purpose"], name="one_attestation_per_role_purpose"
+            )
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()} agreed for {self.application}"
+        return f"{self.get_role_display()}: {self.get_purpose_display()} for {self.application}"
 
 
 class Submission(models.Model):

@@ -229,8 +229,13 @@ class Count:
             groups.append(Group(f"standard-{number}", title, tuple(lines)))
         for group in policy.get("attested") or ():
             rule = {"type": "attestation", "by": list(group.get("by") or ())}
+            wanted = frozenset(group.get("standards") or ())
             numbers = " and ".join(str(number) for number in group.get("standards") or ())
-            lines = self.lines([rule], g.base, g.judged_on, ("", ""))
+            # Only a verification of these standards counts here, never the managers' agreement
+            # to go ahead (that is g.base's attested_by, read by the route's own rules).
+            verified_by = frozenset(role for role, done in g.verified.items() if wanted <= done)
+            facts = dataclasses.replace(g.base, attested_by=verified_by)
+            lines = self.lines([rule], facts, g.judged_on, ("", ""))
             groups.append(Group(f"attested-{numbers}", f"KSS {numbers}: verified for you",
                                 tuple(lines)))  # fmt: skip
         return groups

@@ -143,7 +143,8 @@ class Gathered:
     criteria: list
     standard_titles: dict
     answers: dict  # section key -> values
-    base: Facts  # the person's record and the attestations, no evidence
+    base: Facts  # the person's record and the agreements, no evidence
+    verified: dict  # role -> the standards' numbers it has verified
     portfolio: Facts  # ... with every linked item and every statement written
     by_standard: dict  # standard number -> linked EvidenceItems
     by_criterion: dict  # criterion pk -> linked EvidenceItems
@@ -164,9 +165,16 @@ def gather(*, application, today):
         EvidenceLink.objects.filter(application=application).select_related("item", "standard")
     )
     answers = list(ApplicationAnswer.objects.filter(application=application))
-    attested = frozenset(
-        Attestation.objects.filter(application=application).values_list("role", flat=True)
-    )
+    # One query for both purposes: agreements feed the route's attestation rules, standards
+    # verified feed the standards policy's "attested" lines; neither stands for the other.
+    attested, verified = set(), {}
+    for role, purpose, numbers in Attestation.objects.filter(application=application).values_list(
+        "role", "purpose", "standards"
+    ):
+        if purpose == Attestation.Purpose.AGREEMENT:
+            attested.add(role)
+        elif purpose == Attestation.Purpose.STANDARDS:
+            verified[role] = frozenset(numbers or ())
     current = current_level_of(person)
     policy = route.standards_policy or {}
     standard_titles = {}
@@ -178,7 +186,7 @@ def gather(*, application, today):
         )
 
     base, _ = route_facts_for(person=person, route=route, on=eligible_on, current=current)
-    base = dataclasses.replace(base, attested_by=attested)
+    base = dataclasses.replace(base, attested_by=frozenset(attested))
     by_standard, by_criterion = {}, {}
     for link in links:
         if link.standard_id:
@@ -208,6 +216,7 @@ def gather(*, application, today):
         standard_titles=standard_titles,
         answers={answer.section: answer.values for answer in answers},
         base=base,
+        verified=verified,
         portfolio=dataclasses.replace(base, evidence=tuple(distinct_items.values()) + statements),
         by_standard=by_standard,
         by_criterion=by_criterion,
