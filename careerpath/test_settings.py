@@ -18,3 +18,5 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="careerpath-test-static-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tasks run in-process in tests unless a test starts a worker against Redis on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests see a task's failure where it happens (the embedded default only logs it).
+CELERY_TASK_EAGER_PROPAGATES = True

@@ -269,3 +269,29 @@ def test_the_demo_has_one_application_submitted_and_one_ready_to_submit(demo_peo
     assert ready.state == ApplicationState.DRAFTING
     assert not application_readiness(application=ready).missing
     assert demo_submissions_load() == 0  # made once, through the services
+
+
+def test_without_a_broker_a_failed_pdf_render_after_the_commit_is_no_error_page(
+    client, dudley_worker, monkeypatch, django_capture_on_commit_callbacks
+):
+    """In the embedded default the task runs in the request, after the commit: the submission
+    is saved whatever happens to its PDF, which renders again on download."""
+    from careerpath.celery import app
+
+    def broken(**kwargs):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr("portfolios.applications.pdf.submission_pdf_render", broken)
+    application = ready_application(dudley_worker)
+    client.force_login(dudley_worker)
+    url = reverse("portfolios:application-submit", args=[application.pk])
+    app.conf.task_eager_propagates = False  # as in the embedded default's settings
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"declaration": "on"})
+    finally:
+        app.conf.task_eager_propagates = True
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    assert Submission.objects.get(application=application).pdf_key == ""
