@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 
+from panels.selectors import long_date
+
 
 class DateField(DateInputField):
     """The Design System's day, month and year, with messages that say what to fix."""
@@ -235,11 +237,8 @@ class ProposalsForm(SessionDetailsForm):
 
 
 def proposal_label(proposal):
-    from django.utils import dateformat
-
     day = dateformat.format(proposal.date, "l j F Y")
-    deadline = dateformat.format(proposal.submission_deadline, "j F Y")
-    return f"{day} (portfolios due {deadline})"
+    return f"{day} (portfolios due {long_date(proposal.submission_deadline)})"
 
 
 class SessionChoiceField(forms.ChoiceField):
@@ -280,7 +279,7 @@ class BookingForm(forms.Form):
 
 
 def session_hint(option):
-    deadline = dateformat.format(option.session.submission_deadline, "j F Y")
+    deadline = long_date(option.session.submission_deadline)
     return f"Portfolios due {deadline}. {places_left_text(option.places_left)}."
 
 
