@@ -10,7 +10,7 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.services import audit_record, notification_send
@@ -35,10 +35,7 @@ def canonical_json(data):
 
 
 def _application_url(application):
-    try:
-        return reverse("portfolios:application-detail", args=[application.pk])
-    except NoReverseMatch:
-        return reverse("portfolios:application-readiness", args=[application.pk])
+    return reverse("portfolios:application-detail", args=[application.pk])
 
 
 def _day(value):

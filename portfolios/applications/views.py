@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from careerpath.permissions import require_staff
@@ -232,10 +232,7 @@ def application_check(request, pk):
     application = get_application_for(request.user, pk)
     overview = selectors.application_overview(application=application)
     can_submit, readiness = _can_submit(application)
-    try:
-        submit_url = reverse("portfolios:application-submit", args=[application.pk])
-    except NoReverseMatch:
-        submit_url, can_submit = "", False
+    submit_url = reverse("portfolios:application-submit", args=[application.pk])
     return render(request, "portfolios/application_check.html", {
         "application": application, "overview": overview, "readiness": readiness,
         "can_change": can_change_application(request.user, application),

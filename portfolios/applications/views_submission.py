@@ -4,7 +4,6 @@ pdf.py."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from careerpath.permissions import require_staff
@@ -14,13 +13,6 @@ from portfolios.applications.readiness import application_readiness
 from portfolios.applications.submission import ApplicationError, application_submit
 from portfolios.models import Submission
 from portfolios.uploads import file_download_response
-
-
-def _back_to(application, name="portfolios:application-detail"):
-    try:
-        return reverse(name, args=[application.pk])
-    except NoReverseMatch:
-        return reverse("portfolios:application-readiness", args=[application.pk])
 
 
 def application_readiness_view(request, pk):
@@ -50,12 +42,12 @@ def application_submit_view(request, pk):
         )
     except ApplicationError as error:
         messages.error(request, str(error))
-        return redirect(_back_to(application, "portfolios:application-check"))
+        return redirect("portfolios:application-check", pk=application.pk)
     if result.changed:
         messages.success(request, result.message)
     else:
         messages.info(request, result.message)
-    return redirect(_back_to(application))
+    return redirect("portfolios:application-detail", pk=application.pk)
 
 
 def get_submission_for(user, pk):
