@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from careerpath.services import audit_record
 from portfolios.models import EvidenceFile, EvidenceItem
+from portfolios.selectors import bin_cutoff
 from portfolios.uploads import UploadRefused, inspect_upload, safe_filename, store_upload
 
 ITEM_FIELDS = ("kind", "title", "dated", "reflection", "case_reference", "is_certificate")
@@ -51,7 +52,7 @@ class StagedFile:
 
 
 def evidence_uploads_stage(*, files):
-    """Check each uploaded file and store those that pass. Returns (staged files, refusals), a
+    """Check each uploaded file and store those that pass. Returns (staged files, refusals),
     each naming the file and why; a refused file leaves nothing in storage."""
     staged, refusals = [], []
     for uploaded in files:
@@ -180,8 +181,6 @@ def evidence_item_delete(*, item, actor):
 @transaction.atomic
 def evidence_item_restore(*, item, actor):
     """Bring an item back from the bin into the library. Doing it again changes nothing."""
-    from portfolios.selectors import bin_cutoff
-
     locked = _locked(item)
     if not locked.in_bin:
         return locked
@@ -205,8 +204,6 @@ def evidence_bin_purge(*, now=None):
     application holds (they stay hidden). Files whose bytes no other version uses leave storage.
     Safe to run twice or at once: each item is claimed under a lock and re-checked. Returns the
     number of items destroyed."""
-    from portfolios.selectors import bin_cutoff
-
     cutoff = bin_cutoff(now)
     due = EvidenceItem.objects.filter(deleted_at__lt=cutoff, held_at__isnull=True)
     purged = 0
@@ -243,12 +240,6 @@ def _purge_one(pk, cutoff):
     # Newest first: a version's successor goes before the version it replaced.
     for version in versions:
         EvidenceFile.objects.filter(pk=version.pk).delete()
-    audit_record(
-        actor=None,
-        action="evidence.purge",
-        target=item,
-        organisation=item.owner.organisation,
-        details={"files": len(versions)},
-    )
+    _audit(None, "evidence.purge", item, {"files": len(versions)})
     item.delete()
     return {version.storage_key for version in versions}
