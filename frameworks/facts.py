@@ -5,9 +5,7 @@ read here. Evidence lives in apps that read frameworks, never the other way roun
 register a source here (portfolios does, in its AppConfig.ready): a function
 `source(*, person, on)` returning a tuple of frameworks.rules.EvidenceItem."""
 
-from dataclasses import dataclass
-
-from frameworks.rules import Facts, ReadinessReport, evaluate
+from frameworks.rules import Facts, evaluate
 
 _evidence_sources = []
 
@@ -41,7 +39,7 @@ def person_facts(
         current = current_level_of(person)
     note, level_started_on = "", None
     if not time_at_level:
-        pass
+        pass  # time at level is not asked (a route with no starting level)
     elif current is None:
         note = "No current level is recorded for you."
     elif from_level is not None and current.level_code != from_level.code:
@@ -67,28 +65,10 @@ def person_facts(
 APPLICATION_RULE_TYPES = frozenset({"max_words", "attestation"})
 
 
-@dataclass(frozen=True)
-class Standing:
-    """Where a person stands today on one criterion's machine rules."""
-
-    report: ReadinessReport
-
-    @property
-    def status(self):
-        return self.report.status
-
-    @property
-    def met(self):
-        return self.report.met
-
-    @property
-    def results(self):
-        return self.report.results
-
-
 def criteria_standing(*, person, criteria, on):
-    """criterion pk -> Standing, for each criterion with rules the person's record and library
-    can answer, from one gathering of the facts. Criteria must come with their rules."""
+    """criterion pk -> ReadinessReport (where the person stands today), for each criterion with
+    rules the person's record and library can answer, from one gathering of the facts.
+    Criteria must come with their rules."""
     facts = None
     standing = {}
     for criterion in criteria:
@@ -101,5 +81,5 @@ def criteria_standing(*, person, criteria, on):
             continue
         if facts is None:
             facts, _ = person_facts(person=person, on=on, with_evidence=True)
-        standing[criterion.pk] = Standing(evaluate(rules, facts, on))
+        standing[criterion.pk] = evaluate(rules, facts, on)
     return standing
