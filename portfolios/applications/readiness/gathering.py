@@ -6,7 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from frameworks.facts import current_level_of
 from frameworks.models import RuleScope, Standard
@@ -65,33 +65,23 @@ def written_in(answers):
 # --- Links to the place that fixes a line ---------------------------------------------------
 
 
-def _reverse(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 class Places:
     def __init__(self, application):
         self.application = application
         self.pk = application.pk
-        self.detail = _reverse("portfolios:application-detail", self.pk) or _reverse(
-            "portfolios:application-readiness", self.pk
-        )
-        self.library = _reverse("portfolios:evidence-list")
+        self.detail = reverse("portfolios:application-detail", args=[self.pk])
+        self.library = reverse("portfolios:evidence-list")
 
     def section(self, section):
         if section:
-            url = _reverse("portfolios:application-section", self.pk, section)
-            if url:
-                return url, "Write it"
+            return reverse("portfolios:application-section", args=[self.pk, section]), "Write it"
         return self.detail, "Go to your application"
 
     def links(self, target=""):
         """The links page of one standard ("kss-4") or criterion ("criterion-23")."""
-        url = _reverse("portfolios:application-links", self.pk, target) if target else ""
-        return (url, "Link evidence") if url else (self.detail, "Link evidence")
+        if target:
+            return reverse("portfolios:application-links", args=[self.pk, target]), "Link evidence"
+        return self.detail, "Link evidence"
 
     def add_to_library(self):
         return self.library, "Add it to your evidence library"
