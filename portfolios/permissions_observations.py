@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from careerpath.models import Role, RoleMembership
-from careerpath.permissions import has_role, is_staff_member, require_staff
+from careerpath.permissions import has_role, is_staff_member, require_staff, roles_of
 from portfolios.models import ObservationStatus, PracticeObservation
 
 OBSERVER_ROLES = (Role.PRACTICE_SUPERVISOR, Role.LINE_MANAGER, Role.TEAM_MANAGER)
@@ -18,6 +18,12 @@ OBSERVER_ROLES = (Role.PRACTICE_SUPERVISOR, Role.LINE_MANAGER, Role.TEAM_MANAGER
 
 def is_observer(user):
     return has_role(user, *OBSERVER_ROLES)
+
+
+def first_observer_role(user):
+    """The first observer role the person holds, in OBSERVER_ROLES' order, or None."""
+    held = roles_of(user)
+    return next((role for role in OBSERVER_ROLES if role in held), None)
 
 
 def reads_observations(user):

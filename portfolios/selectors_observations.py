@@ -4,11 +4,14 @@ number of observations."""
 from django.urls import reverse
 
 from careerpath.models import Role
-from careerpath.permissions import roles_of
 from careerpath.selectors import AttentionItem
 from frameworks.selectors import standards_of_set
 from portfolios.models import ObservationStatus
-from portfolios.permissions_observations import OBSERVER_ROLES, is_observer, observations_visible_to
+from portfolios.permissions_observations import (
+    OBSERVER_ROLES,
+    first_observer_role,
+    observations_visible_to,
+)
 from portfolios.services_observations import KSS
 
 
@@ -44,8 +47,7 @@ def observer_attention(role):
     person who is both line manager and practice supervisor sees them once."""
 
     def provider(user):
-        held = roles_of(user)
-        if next((r for r in OBSERVER_ROLES if r in held), None) != role or not is_observer(user):
+        if first_observer_role(user) != role:
             return []
         drafts = observations_made_by(observer=user).filter(status=ObservationStatus.DRAFT)
         items = [

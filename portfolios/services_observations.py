@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.models import Role
-from careerpath.permissions import roles_of
 from careerpath.services import audit_record, notification_send
 from frameworks.rules import count_words
 from portfolios.models import (
@@ -16,7 +15,7 @@ from portfolios.models import (
     PracticeObservation,
     PracticeType,
 )
-from portfolios.permissions_observations import OBSERVER_ROLES, can_observe
+from portfolios.permissions_observations import can_observe, first_observer_role
 
 KSS = "kss_child_family"
 MAX_WORDS = 500
@@ -114,8 +113,8 @@ def missing_for_signing(observation):
 
 def observer_role_of(observer):
     """'Practice supervisor, Senior Social Worker (SW3)': the role as the form asks for it."""
-    held = roles_of(observer)
-    role = next((Role(role).label for role in OBSERVER_ROLES if role in held), "")
+    role = first_observer_role(observer)
+    role = Role(role).label if role else ""
     return ", ".join(part for part in (role, observer.job_title) if part)
 
 
