@@ -60,6 +60,17 @@ def arranged_dates(*, route):
     }
 
 
+def _grouped_by_route(sessions):
+    """[{route, sessions}] in the sessions' order, one group per framework slug and route code
+    (so versions share a group)."""
+    groups = {}
+    for session in sessions:
+        key = (session.framework_slug, session.route_code)
+        groups.setdefault(key, {"route": session.route, "sessions": []})
+        groups[key]["sessions"].append(session)
+    return list(groups.values())
+
+
 def _upcoming_first(sessions, *, now):
     upcoming = [session for session in sessions if session.starts_at >= now]
     past = [session for session in sessions if session.starts_at < now]
@@ -76,12 +87,8 @@ def session_list_for(*, user, now=None):
         .prefetch_related(live_bookings_prefetch())
         .order_by("starts_at", "pk")
     )
-    groups = {}
-    for session in _upcoming_first(sessions, now=now):
-        key = (session.framework_slug, session.route_code)
-        groups.setdefault(key, {"route": session.route, "sessions": []})
-        groups[key]["sessions"].append(session)
-    return sorted(groups.values(), key=lambda group: group["route"].title)
+    groups = _grouped_by_route(_upcoming_first(sessions, now=now))
+    return sorted(groups, key=lambda group: group["route"].title)
 
 
 def upcoming_sessions_for(*, user, now=None):
@@ -93,12 +100,7 @@ def upcoming_sessions_for(*, user, now=None):
         .select_related("route__framework")
         .order_by("starts_at", "pk")
     )
-    groups = {}
-    for session in sessions:
-        key = (session.framework_slug, session.route_code)
-        groups.setdefault(key, {"route": session.route, "sessions": []})
-        groups[key]["sessions"].append(session)
-    return list(groups.values())
+    return _grouped_by_route(sessions)
 
 
 def session_routes_for(*, user):
@@ -152,25 +154,28 @@ def session_initial(*, session):
 # --- Bookings ---------------------------------------------------------------------------------
 
 
+def live_bookings():
+    """Places still held (not cancelled), with the applicant, first booked first."""
+    return (
+        Booking.objects.filter(cancelled_at__isnull=True)
+        .select_related("application__applicant")
+        .order_by("booked_at", "pk")
+    )
+
+
 def live_bookings_prefetch():
     """A session's live bookings (as session.live_bookings), with the applicant, for the
     coordinator's list: one query for every session on the page."""
     return Prefetch(
         "bookings",
-        queryset=Booking.objects.filter(cancelled_at__isnull=True)
-        .select_related("application__applicant")
-        .order_by("booked_at", "pk"),
+        queryset=live_bookings(),
         to_attr="live_bookings",
     )
 
 
 def live_bookings_of(*, session):
     """Who has a place on the session, first booked first, with their applications."""
-    return list(
-        Booking.objects.filter(session=session, cancelled_at__isnull=True)
-        .select_related("application__applicant")
-        .order_by("booked_at", "pk")
-    )
+    return list(live_bookings().filter(session=session))
 
 
 def live_booking_for(*, application):
