@@ -7,7 +7,7 @@ from django.http import Http404
 
 from careerpath.permissions import is_staff_member, require_staff
 from portfolios.applications.workflow import WITH_THE_WORKER
-from portfolios.models import Application
+from portfolios.models import Application, Submission
 
 
 def applications_visible_to(user):
@@ -59,3 +59,16 @@ def get_application_for(user, pk, *, for_change=False):
     if for_change and not can_change_application(user, application):
         raise PermissionDenied
     return application
+
+
+def get_submission_for(user, pk):
+    """A submission of an application the person may see (the same rule as the application's
+    pages); 404 otherwise."""
+    submission = (
+        Submission.objects.filter(application__in=applications_visible_to(user), pk=pk)
+        .select_related("application")
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission

@@ -2,21 +2,18 @@
 pdf.py."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from careerpath.permissions import require_staff
 from portfolios.applications.forms import DeclarationForm
-from portfolios.applications.permissions import applications_visible_to, get_application_for
+from portfolios.applications.permissions import get_application_for, get_submission_for
 from portfolios.applications.readiness import application_readiness
 from portfolios.applications.submission import ApplicationError, application_submit
-from portfolios.models import Submission
 from portfolios.uploads import file_download_response
 
 
 def application_readiness_view(request, pk):
-    require_staff(request.user)
     application = get_application_for(request.user, pk)
     readiness = application_readiness(application=application)
     return render(
@@ -33,7 +30,6 @@ def application_readiness_view(request, pk):
 
 @require_POST
 def application_submit_view(request, pk):
-    require_staff(request.user)
     application = get_application_for(request.user, pk)
     form = DeclarationForm(request.POST)
     try:
@@ -48,19 +44,6 @@ def application_submit_view(request, pk):
     else:
         messages.info(request, result.message)
     return redirect("portfolios:application-detail", pk=application.pk)
-
-
-def get_submission_for(user, pk):
-    """A submission of an application the person may see (the same rule as the application's
-    pages); 404 otherwise."""
-    submission = (
-        Submission.objects.filter(application__in=applications_visible_to(user), pk=pk)
-        .select_related("application")
-        .first()
-    )
-    if submission is None:
-        raise Http404
-    return submission
 
 
 def submission_pdf(request, pk):
