@@ -135,6 +135,11 @@ def coordinator_attention(user, *, limit=3):
     return items
 
 
+def session_version(session):
+    """What an edit form carries to say which copy of the session it was opened on."""
+    return session.updated_at.isoformat()
+
+
 def session_initial(*, session):
     """A session's details as the edit form shows them, in the service's time zone."""
     starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
@@ -147,7 +152,7 @@ def session_initial(*, session):
         "capacity": session.capacity,
         "submission_deadline": session.submission_deadline,
         "notes": session.notes,
-        "saved_version": session.updated_at.isoformat(),
+        "saved_version": session_version(session),
     }
 
 

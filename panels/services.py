@@ -27,6 +27,7 @@ from panels.selectors import (
     live_booking_for,
     long_date,
     places_taken,
+    session_version,
 )
 from panels.tasks import booking_confirmation_send
 from portfolios.applications.agreement import agreement_missing, role_name
@@ -157,11 +158,6 @@ def panel_sessions_create_from_proposals(*, actor, route, dates, start_time, end
 def local_datetime(day, time):
     """A date and a wall-clock time in the service's time zone, as an aware datetime."""
     return timezone.make_aware(datetime.datetime.combine(day, time))
-
-
-def session_version(session):
-    """What an edit form carries to say which copy of the session it was opened on."""
-    return session.updated_at.isoformat()
 
 
 @transaction.atomic
