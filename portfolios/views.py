@@ -11,6 +11,7 @@ from portfolios.permissions import (
     get_evidence_file_for,
     get_evidence_item_for,
 )
+from portfolios.personal_data import find_personal_data
 from portfolios.uploads import file_download_response, limit_upload_size
 
 PAGE_SIZE = 20
@@ -40,8 +41,6 @@ def _save(request, form, item=None):
     form.add_refusals(refusals)
     if not form.is_valid():
         return None
-    from portfolios.personal_data import find_personal_data
-
     values = form.item_values()
     findings = find_personal_data(f"{values['title']}\n\n{values['reflection']}")
     if findings and not form.keeps_personal_data:
@@ -147,8 +146,8 @@ def evidence_file_replace(request, pk):
     if form.is_valid():
         staged, refusals = services.evidence_uploads_stage(files=[form.cleaned_data["file"]])
         try:
-            for refusal in refusals:
-                raise services.EvidenceError(refusal)
+            if refusals:
+                raise services.EvidenceError(refusals[0])
             services.evidence_file_replace(
                 evidence_file=evidence_file, actor=request.user, staged=staged[0]
             )
