@@ -62,16 +62,10 @@ def application_start(request, route_pk):
     })  # fmt: skip
 
 
-def _can_submit(application):
-    """The readiness check's verdict: whether every machine rule is met, and the report."""
-    readiness = application_readiness(application=application)
-    return not readiness.missing, readiness
-
-
 def application_detail(request, pk):
     application = get_application_for(request.user, pk)
     overview = selectors.application_overview(application=application)
-    _, readiness = _can_submit(application)
+    readiness = application_readiness(application=application)
     return render(request, "portfolios/application_detail.html", {
         "application": application, "overview": overview, "readiness": readiness,
         "can_change": can_change_application(request.user, application),
@@ -231,12 +225,14 @@ def application_link_remove(request, pk, link_pk):
 def application_check(request, pk):
     application = get_application_for(request.user, pk)
     overview = selectors.application_overview(application=application)
-    can_submit, readiness = _can_submit(application)
+    readiness = application_readiness(application=application)
+    can_change = can_change_application(request.user, application)
     submit_url = reverse("portfolios:application-submit", args=[application.pk])
     return render(request, "portfolios/application_check.html", {
         "application": application, "overview": overview, "readiness": readiness,
-        "can_change": can_change_application(request.user, application),
-        "can_submit": can_submit and can_change_application(request.user, application),
+        "can_change": can_change,
+        # Every machine rule met, and still the worker's to send.
+        "can_submit": not readiness.missing and can_change,
         "submit_url": submit_url, "form": DeclarationForm(),
     })  # fmt: skip
 
