@@ -227,10 +227,9 @@ def download_filename(filename, content_type):
 
 
 def _is_s3(storage):
-    try:
-        from storages.backends.s3 import S3Storage
-    except ImportError:  # pragma: no cover - django-storages is a dependency
-        return False
+    # Imported here: the S3 backend loads boto3, which a local-storage process never needs.
+    from storages.backends.s3 import S3Storage
+
     return isinstance(storage, S3Storage)
 
 
