@@ -17,11 +17,10 @@ from frameworks.models import (
     Level,
     ProgressionRoute,
     Rule,
-    RuleScope,
 )
 from frameworks.permissions import frameworks_visible_to
 from frameworks.rules import JUDGEMENT, NOT_MET, TIME_RULE_TYPES, eligible_from, evaluate
-from frameworks.selectors import level_code_matches
+from frameworks.selectors import eligibility_rules_of, level_code_matches
 
 
 def _day(day):
@@ -78,7 +77,7 @@ class Eligibility:
 def route_eligibility(*, person, route, current, on):
     """Eligibility for a route out of the person's matched current level (the match is made
     already, so time at level counts from when they started it)."""
-    rules = [rule.as_dict() for rule in route.rules.all() if rule.scope == RuleScope.ELIGIBILITY]
+    rules = eligibility_rules_of(route)
     if not rules:
         return Eligibility(None, on, on)
     facts, _ = person_facts(person=person, on=on, current=current)
