@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from careerpath.permissions import require_staff
 from portfolios.applications.forms import DeclarationForm
+from portfolios.applications.pdf import submission_pdf_render
 from portfolios.applications.permissions import get_application_for, get_submission_for
 from portfolios.applications.readiness import application_readiness
 from portfolios.applications.submission import ApplicationError, application_submit
@@ -47,8 +48,6 @@ def application_submit_view(request, pk):
 
 
 def submission_pdf(request, pk):
-    from portfolios.applications.pdf import submission_pdf_render
-
     require_staff(request.user)
     submission = get_submission_for(request.user, pk)
     # Not rendered yet (the task is queued), or its file lost: render it now rather than make
