@@ -149,17 +149,11 @@ def plan_detail(request, pk):
     # to the same level there.
     current_version = selectors.current_version_of(framework=level.role.framework)
     newer_level = selectors.equivalent_level_in(level=level, framework=current_version)
-    criteria = list(selectors.criteria_for_target(level=level))
-    have = set(plan.have.values_list("pk", flat=True))
-    gaps = []
-    for criterion in criteria:
-        if criterion.pk not in have:
-            action = plan.actions.get(str(criterion.pk), {})
-            route = DEVELOPMENT_ROUTE_NAMES.get(action.get("route"))
-            gaps.append((criterion, route, action.get("note", "")))
+    criteria = selectors.criteria_for_target(level=level)
+    gaps, strengths = selectors.plan_gaps_and_strengths(plan=plan, criteria=criteria)
+    gaps = [(c, DEVELOPMENT_ROUTE_NAMES.get(route), note) for c, route, note in gaps]
     return render(request, "frameworks/plan_detail.html", {
-        "plan": plan, "level": level, "gaps": gaps,
-        "strengths": [criterion for criterion in criteria if criterion.pk in have],
+        "plan": plan, "level": level, "gaps": gaps, "strengths": strengths,
         "development_routes": DEVELOPMENT_ROUTES,
         "framework": level.role.framework, "current_version": current_version,
         "newer_level": newer_level,
