@@ -274,7 +274,7 @@ def next_panel_date_for(*, route, on):
         with_places_taken(sessions_for_route(route=route))
         .filter(
             status=SessionStatus.PLANNED,
-            starts_at__gte=start_of(on),
+            starts_at__gte=local_datetime(on, datetime.time.min),
             submission_deadline__gte=timezone.localdate(),
             places_taken__lt=F("capacity"),
         )  # fmt: skip
@@ -284,8 +284,9 @@ def next_panel_date_for(*, route, on):
     return timezone.localdate(session.starts_at) if session else None
 
 
-def start_of(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def local_datetime(day, time):
+    """A date and a wall-clock time in the service's time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
 def booking_attention(user):

@@ -25,6 +25,7 @@ from panels.selectors import (
     arranged_dates,
     eligible_on,
     live_booking_for,
+    local_datetime,
     long_date,
     places_taken,
     session_version,
@@ -153,11 +154,6 @@ def panel_sessions_create_from_proposals(*, actor, route, dates, start_time, end
             )
         )
     return created
-
-
-def local_datetime(day, time):
-    """A date and a wall-clock time in the service's time zone, as an aware datetime."""
-    return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
 @transaction.atomic
