@@ -241,3 +241,38 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Delegation(models.Model):
+    """Cover for an absent manager: from `starts_on` to `ends_on` (inclusive) the delegate takes
+    the review steps that wait for the delegator (annual leave, sickness). Each action taken
+    under it is recorded "by the delegate for the delegator"."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="delegations"
+    )
+    delegator = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_given")
+    delegate = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_held")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Ended early by the delegator (back from leave): the cover stops from that moment.
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="delegation_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delegator=models.F("delegate")),
+                name="delegation_to_someone_else",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate} covers for {self.delegator} ({self.starts_on} to {self.ends_on})"

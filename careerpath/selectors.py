@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
-from careerpath.models import Notification, Role
+from django.db.models import Q
+from django.utils import timezone
+
+from careerpath.models import Delegation, Notification, Role
 from careerpath.permissions import roles_of
 
 
@@ -130,3 +133,37 @@ def notifications_for(*, user):
 
 def unread_notification_count(*, user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- Cover for absent managers ------------------------------------------------------------------
+
+
+def delegations_in_force(*, on=None):
+    """Delegations covering the day `on` (today), not ended early."""
+    on = on or timezone.localdate()
+    return Delegation.objects.filter(starts_on__lte=on, ends_on__gte=on, ended_at__isnull=True)
+
+
+def people_covered_by(user, *, on=None):
+    """The ids of the people this person covers for today (their delegators), in their own
+    council. Remembered on the user object for the request, so a queue asks once."""
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return frozenset()
+    on = on or timezone.localdate()
+    cache = user.__dict__.setdefault("_covering", {})
+    if on not in cache:
+        cache[on] = frozenset(
+            delegations_in_force(on=on)
+            .filter(delegate=user, organisation_id=user.organisation_id)
+            .values_list("delegator_id", flat=True)
+        )
+    return cache[on]
+
+
+def delegations_of(user):
+    """The cover a person has given or holds, current and future first, then past ones."""
+    return (
+        Delegation.objects.filter(Q(delegator=user) | Q(delegate=user))
+        .select_related("delegator", "delegate")
+        .order_by("-ends_on", "-id")
+    )

@@ -65,3 +65,85 @@ def notification_email_claim(*, notification_id):
 def notification_email_release(*, notification_id):
     """Give the claim back after a failed send, so the retry can try again."""
     Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+
+
+# --- Cover for absent managers ------------------------------------------------------------------
+
+
+class DelegationError(Exception):
+    """Cover that cannot be recorded, with a message for the person who tried."""
+
+
+# Roles whose review steps can be covered, and who may cover them: a manager or the
+# progression coordinator of the same council.
+COVERING_ROLES = ("practice_supervisor", "line_manager", "team_manager", "progression_coordinator")
+
+
+def delegation_create(*, delegator, delegate, starts_on, ends_on, reason, created_by):
+    """Record that `delegate` covers `delegator`'s review steps from starts_on to ends_on. The
+    delegator (or the progression coordinator for them) records it; both are told."""
+    from careerpath.models import Delegation
+    from careerpath.permissions import has_role
+
+    if delegate is None or delegate.pk == delegator.pk:
+        raise DelegationError("Choose a colleague other than the person who is away")
+    if delegate.organisation_id != delegator.organisation_id or not delegate.is_active:
+        raise DelegationError("Choose a colleague in your own council")
+    if not has_role(delegator, *COVERING_ROLES):
+        raise DelegationError("Only managers and coordinators have reviews to delegate")
+    if not has_role(delegate, *COVERING_ROLES):
+        raise DelegationError("Choose a colleague who is a manager or the progression coordinator")
+    if starts_on is None or ends_on is None or ends_on < starts_on:
+        raise DelegationError("The cover must end on or after the day it starts")
+    if ends_on < timezone.localdate():
+        raise DelegationError("The cover must end today or later")
+    with transaction.atomic():
+        delegation = Delegation.objects.create(
+            organisation_id=delegator.organisation_id,
+            delegator=delegator,
+            delegate=delegate,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=(reason or "").strip(),
+            created_by=created_by,
+        )
+        audit_record(
+            actor=created_by,
+            action="delegation.create",
+            target=delegation,
+            organisation=delegator.organisation,
+            details={"delegator": delegator.pk, "delegate": delegate.pk,
+                     "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
+        )  # fmt: skip
+        notification_send(
+            recipient=delegate,
+            subject=f"You are covering reviews for {delegator.get_full_name() or delegator}",
+            body=(
+                f"From {starts_on:%-d %B %Y} to {ends_on:%-d %B %Y} the reviews waiting for "
+                f"{delegator.get_full_name() or delegator} also wait for you. What you do is "
+                f"recorded as done by you for them."
+            ),
+            url="/",
+        )
+    return delegation
+
+
+def delegation_end(*, delegation, actor):
+    """End cover early (the manager is back). The delegator, the delegate or the progression
+    coordinator may end it."""
+    from careerpath.models import Delegation
+    from careerpath.permissions import has_role
+
+    if actor.pk not in (delegation.delegator_id, delegation.delegate_id) and not (
+        actor.organisation_id == delegation.organisation_id
+        and has_role(actor, "progression_coordinator")
+    ):
+        raise DelegationError("You cannot end this cover")
+    with transaction.atomic():
+        ended = Delegation.objects.filter(pk=delegation.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+        if ended:
+            audit_record(actor=actor, action="delegation.end", target=delegation,
+                         organisation=delegation.organisation)  # fmt: skip
+    return bool(ended)

@@ -4,6 +4,8 @@ written, linked and agreed, waiting only for a practice observation rated 3 or a
 Lincolnshire's worker books a panel place first: the panels demo does that. Idempotent: a
 worker who has an application already is left alone."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,7 +103,20 @@ def _dudley_ready():
     route = _route("dudley", "childrens-social-workers", "SW-SSW")
     if person is None or route is None or Application.objects.filter(applicant=person).exists():
         return 0
-    application = application_start(applicant=person, route=route)
+    # The route opens by referral: the team manager refers after supervision.
+    from portfolios.applications.reviews import referral_create
+
+    application = referral_create(
+        referrer=person.team_manager,
+        worker=person,
+        route=route,
+        supervision_on=timezone.localdate() - datetime.timedelta(days=21),
+        decision=(
+            "Supervision on this date confirmed Hannah meets the criteria for Senior Social "
+            "Worker: two years' post-qualifying practice, no formal procedures, and strong "
+            "recent case work."
+        ),
+    )
     cases = _items(person, "case_example", "reflective_account", "learning_event")
     observations = _items(person, "practice_observation")
     for section in selectors.sections_for(application=application):

@@ -41,6 +41,11 @@ class FieldSpec:
     prefilled: str = ""
     long: bool = False
     condition: str = ""
+    # Who fills it in: the section's completer unless the field names its own (Lincolnshire's
+    # Section D: the practice supervisor's report, then the team manager's endorsement).
+    completed_by: str = "worker"
+    # The declaration a rule reads from this answer ("no_formal_procedures"), or "".
+    declares: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def _unique_keys(labels):
     return keys
 
 
-def _field(node, key, *, max_words=None):
+def _field(node, key, *, max_words=None, completed_by="worker"):
     kind = node.get("kind") or "text"
     words = _words(node) or max_words
     return FieldSpec(
@@ -138,6 +143,8 @@ def _field(node, key, *, max_words=None):
             or "source" in str(node.get("label")).lower()
         ),
         condition=str(node.get("condition") or node.get("required_when") or "").strip(),
+        completed_by=_completed_by(node) if node.get("completed_by") else completed_by,
+        declares=str(node.get("declares") or ""),
     )
 
 
@@ -153,6 +160,19 @@ def _applies(form, route):
     if routes is not None:
         return route.code in routes
     return bool(route.panel)
+
+
+def roles_completing(route):
+    """Every role that completes a section or a field of the route's forms."""
+    roles = set()
+    for form in (route.framework.forms or {}).values():
+        if not isinstance(form, dict) or not _applies(form, route):
+            continue
+        for part in form.get("sections") or form.get("parts") or []:
+            for node in (part, *(part.get("fields") or [])):
+                value = node.get("completed_by") or ()
+                roles.update([value] if isinstance(value, str) else value)
+    return roles
 
 
 def _standard_number(node):
@@ -290,7 +310,7 @@ def _part_section(name, form, index, part, application, in_play, policy, standar
             continue  # the record of the allocation: shown from the booking, not typed
         if not _applies_to_answer(node, route_answer):
             continue  # a question for another variant of the form (another route)
-        spec = _field(node, keys[id(node)])
+        spec = _field(node, keys[id(node)], completed_by=completed_by)
         routed = [o for o in node.get("options") or () if isinstance(o, dict) and "route" in o]
         if routed:
             # "Applying as a...": the route answers it, so the variant of the form is fixed.

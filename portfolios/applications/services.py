@@ -5,9 +5,11 @@ else locks what it changes and records an audit event in the same transaction.""
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from careerpath.models import Role
 from careerpath.services import audit_record
 from frameworks.models import FrameworkStatus
 from portfolios.applications.forms_engine import field_problems
+from portfolios.applications.steps import route_workflow
 from portfolios.applications.workflow import (
     WITH_THE_WORKER,
     ApplicationError,
@@ -38,9 +40,11 @@ def _same_route(route):
     )
 
 
-def application_start(*, applicant, route, previous_attempt=None):
+def application_start(*, applicant, route, previous_attempt=None, referred=False):
     """Start an application on a published route of the applicant's own organisation, pinned to
-    that framework version. After a deferral the new attempt links to the earlier one."""
+    that framework version. After a deferral the new attempt links to the earlier one. On a
+    route that opens by referral only the referral starts it (reviews.referral_create, which
+    passes referred=True)."""
     framework = route.framework
     if (
         applicant.organisation_id is None
@@ -48,6 +52,12 @@ def application_start(*, applicant, route, previous_attempt=None):
         or framework.status != FrameworkStatus.PUBLISHED
     ):
         raise ApplicationError("You can only apply on a published route of your own council")
+    referral_by = route_workflow(route)["referral_by"]
+    if referral_by and not referred:
+        raise ApplicationError(
+            f"Your {Role(referral_by).label.lower()} refers you for this route once supervision "
+            "confirms you meet the criteria"
+        )
     earlier = _same_route(route).filter(applicant=applicant)
     if previous_attempt is None:
         # The latest finished attempt that was deferred and has no next attempt yet.

@@ -246,5 +246,9 @@ def application_submit(*, application, actor, declaration):
             url=_application_url(locked),
         )
         portfolio_pdf_render.delay_on_commit(submission.pk)
+        # Whoever holds the first review step is told it waits for them.
+        from portfolios.applications.reviews import handover_notify
+
+        handover_notify(application=locked)
     application.declaration_accepted_at = now
     return TransitionResult(True, "Your application has been submitted", result.application)

@@ -6,15 +6,9 @@ source to keep it so). Each transition locks the row, checks the source state, t
 guard, writes the state and its timestamp, records an audit event in the same transaction and
 queues its side effects after the commit.
 
-Which steps a route uses is data: ProgressionRoute.workflow, e.g.
-    {"booking": "worker_books_after_agreement" | "coordinator_books_after_referral" | null,
-     "referral_by": "team_manager" | null, "manager_report": true | false,
-     "endorsement_by": "team_manager" | null,
-     "eligibility_check_by": "progression_coordinator" | null,
-     "decided_by": "panel" | "line_manager"}
-After submission the route's review steps run in a fixed order (manager's report, endorsement,
-eligibility check), skipping those the route does not use; each step starts from the state the
-previous one left. Booking changes no state: it writes the panel date onto the application
+Which steps a route uses, and who holds each, is route data: portfolios.applications.steps.
+The predicates saying who may take each step are in portfolios.applications.permissions.
+Booking changes no state: it writes the panel date onto the application
 (portfolios.applications.services.application_book_place, called by panels).
 """
 
@@ -24,22 +18,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from careerpath.models import Role
-from careerpath.permissions import has_role, is_staff_member
 from careerpath.services import audit_record
+from portfolios.applications import permissions as can
+from portfolios.applications.steps import (
+    DECISIONS,
+    DEFAULT_WORKFLOW,
+    REVIEW_PIPELINE,
+    UNDER_REVIEW,
+    WITH_THE_WORKER,
+    holder_of,
+    review_sources,
+    route_workflow,
+    step_at,
+)
 from portfolios.models import Application, ApplicationState
 
 S = ApplicationState
 
-# What a route without the field behaves like: the worker writes, the line manager reports and
-# the panel decides. Every fixture states its own.
-DEFAULT_WORKFLOW = {
-    "booking": None,
-    "referral_by": None,
-    "manager_report": True,
-    "endorsement_by": None,
-    "eligibility_check_by": None,
-    "decided_by": "panel",
-}
+__all__ = [
+    "DECISIONS", "DEFAULT_WORKFLOW", "REVIEW_PIPELINE", "UNDER_REVIEW", "WITH_THE_WORKER",
+    "review_sources", "route_workflow",
+]  # fmt: skip
 
 
 class ApplicationError(Exception):
@@ -53,99 +52,17 @@ class TransitionResult:
     application: Application | None = None
 
 
-def route_workflow(route):
-    return {**DEFAULT_WORKFLOW, **(getattr(route, "workflow", None) or {})}
-
-
-# --- Who may take a transition: predicates over (user, application) -------------------------
-
-
-def _same_council(user, application):
-    return is_staff_member(user) and user.organisation_id == application.organisation_id
-
-
-def is_applicant(user, application):
-    return _same_council(user, application) and user.pk == application.applicant_id
-
-
-def is_applicants_manager(user, application):
-    """The applicant's line manager or practice supervisor: they write the manager's report."""
-    applicant = application.applicant
-    return (
-        _same_council(user, application)
-        and has_role(user, Role.LINE_MANAGER, Role.PRACTICE_SUPERVISOR)
-        and user.pk in (applicant.line_manager_id, applicant.practice_supervisor_id)
-    )
-
-
-def is_applicants_team_manager(user, application):
-    return (
-        _same_council(user, application)
-        and has_role(user, Role.TEAM_MANAGER)
-        and user.pk == application.applicant.team_manager_id
-    )
-
-
-def is_applicants_line_manager(user, application):
-    return (
-        _same_council(user, application)
-        and has_role(user, Role.LINE_MANAGER)
-        and user.pk == application.applicant.line_manager_id
-    )
-
-
-def is_endorser(user, application):
-    """The role the route names for the endorsement: the applicant's team or line manager."""
-    by = route_workflow(application.route)["endorsement_by"]
-    if by == "line_manager":
-        return is_applicants_line_manager(user, application)
-    return is_applicants_team_manager(user, application)
-
-
-def is_coordinator(user, application):
-    return _same_council(user, application) and has_role(user, Role.PROGRESSION_COORDINATOR)
-
-
-def is_panel_member(user, application):
-    # Panels narrow this to the members of the application's session (issue 11) by
-    # registering a stricter check with register_actor("panel_member", ...).
-    return (
-        _same_council(user, application)
-        and has_role(user, Role.PANEL_MEMBER)
-        and user.pk != application.applicant_id
-    )
-
-
-def is_appeal_authority(user, application):
-    return (
-        _same_council(user, application)
-        and has_role(user, Role.APPEAL_AUTHORITY)
-        and user.pk != application.applicant_id
-    )
-
-
-def is_reviewer(user, application):
-    """Whoever holds the application's current review step may return it to the worker."""
-    return application.state in (*UNDER_REVIEW, S.RETURNED) and step_holder(user, application)
-
-
-def is_decider(user, application):
-    """The route names who decides: its panel, or (Medway) the applicant's line manager."""
-    if route_workflow(application.route)["decided_by"] == "line_manager":
-        return is_applicants_line_manager(user, application)
-    return ACTORS["panel_member"](user, application)
-
-
 ACTORS = {
-    "applicant": is_applicant,
-    "applicants_manager": is_applicants_manager,
-    "applicants_team_manager": is_applicants_team_manager,
-    "endorser": is_endorser,
-    "coordinator": is_coordinator,
-    "panel_member": is_panel_member,
-    "appeal_authority": is_appeal_authority,
-    "reviewer": is_reviewer,
-    "decider": is_decider,
+    "applicant": can.is_applicant,
+    "referrer": can.is_referrer,
+    "applicants_manager": can.is_report_writer,
+    "endorser": can.is_endorser,
+    "eligibility_checker": can.is_eligibility_checker,
+    "coordinator": can.is_coordinator,
+    "panel_member": can.is_panel_member,
+    "appeal_authority": can.is_appeal_authority,
+    "reviewer": can.is_reviewer,
+    "decider": can.is_decider,
 }
 
 
@@ -161,7 +78,12 @@ def register_actor(name, predicate):
 # steps. An unregistered guard refuses, so nothing slips through before it exists.
 
 GUARDS = {}
-GUARD_PROVIDERS = {"ready_to_submit": "portfolios.applications.readiness"}
+GUARD_PROVIDERS = {
+    "ready_to_submit": "portfolios.applications.readiness",
+    "report_complete": "portfolios.applications.reviews",
+    "endorsement_complete": "portfolios.applications.reviews",
+    "eligibility_holds": "portfolios.applications.reviews",
+}
 
 
 def register_guard(name, check):
@@ -185,6 +107,15 @@ def _before_hearing(application, actor, context):
 
 
 register_guard("before_hearing", _before_hearing)
+
+
+def _with_a_comment(application, actor, context):
+    if not str(context.get("comment") or "").strip():
+        return "Say what needs to change: a return needs a comment for the worker"
+    return None
+
+
+register_guard("with_a_comment", _with_a_comment)
 
 
 # --- The table --------------------------------------------------------------------------------
@@ -211,34 +142,6 @@ class Transition:
     details: dict = field(default_factory=dict)
 
 
-# The review steps after submission, in order: (step, the workflow key that switches it on,
-# the state it leaves).
-REVIEW_PIPELINE = (
-    ("review", "manager_report", S.REVIEWED),
-    ("endorse", "endorsement_by", S.ENDORSED),
-    ("confirm_eligibility", "eligibility_check_by", S.ELIGIBILITY_CONFIRMED),
-)
-WITH_THE_WORKER = (S.DRAFTING, S.RETURNED)
-UNDER_REVIEW = (S.SUBMITTED, S.REVIEWED, S.ENDORSED, S.ELIGIBILITY_CONFIRMED)
-DECISIONS = (S.PROGRESSED, S.DEFERRED, S.NOT_PROGRESSED)
-
-
-def review_sources(workflow):
-    """{step: the state it starts from} on this route, plus "hear" and "decide"."""
-    sources = {}
-    state = S.SUBMITTED
-    for step, key, leaves in REVIEW_PIPELINE:
-        if workflow.get(key):
-            sources[step] = state
-            state = leaves
-    if workflow["decided_by"] == "panel":
-        sources["hear"] = state
-        sources["decide"] = S.HEARD
-    else:
-        sources["decide"] = state
-    return sources
-
-
 def _panel(workflow):
     return workflow["decided_by"] == "panel"
 
@@ -250,6 +153,12 @@ TRANSITIONS = {
         # names every step. No source state: there is no application yet.
         Transition(
             "start", (), S.DRAFTING, "applicant", description="Start an application",
+        ),
+        # refer (Dudley): the team manager's referral opens the application for the worker
+        # (reviews.referral_create); no source state, as for start.
+        Transition(
+            "refer", (), S.DRAFTING, "referrer", uses=lambda w: bool(w["referral_by"]),
+            description="Refer the worker for progression",
         ),
         Transition(
             "submit", WITH_THE_WORKER, S.SUBMITTED, "applicant", guard="ready_to_submit",
@@ -263,28 +172,29 @@ TRANSITIONS = {
         ),
         # Issue 10: the reviewers' steps.
         Transition(
-            "return", UNDER_REVIEW, S.RETURNED, "reviewer",
+            "return", UNDER_REVIEW, S.RETURNED, "reviewer", guard="with_a_comment",
             done_message="The application has already been returned to the worker",
-            description="Return the application to the worker", implemented=False,
+            description="Return the application to the worker",
         ),
         Transition(
             "review", (S.SUBMITTED,), S.REVIEWED, "applicants_manager", review_step="review",
-            uses=lambda w: bool(w["manager_report"]),
+            guard="report_complete", uses=lambda w: bool(w["manager_report"]),
             done_message="The manager's report has already been completed",
-            description="Complete the manager's report", implemented=False,
+            description="Complete the manager's report",
         ),
         Transition(
             "endorse", (S.SUBMITTED, S.REVIEWED), S.ENDORSED, "endorser",
-            review_step="endorse", uses=lambda w: bool(w["endorsement_by"]),
+            review_step="endorse", guard="endorsement_complete",
+            uses=lambda w: bool(w["endorsement_by"]),
             done_message="The application has already been endorsed",
-            description="Endorse attendance at panel", implemented=False,
+            description="Endorse attendance at panel",
         ),
         Transition(
             "confirm_eligibility", (S.SUBMITTED, S.REVIEWED, S.ENDORSED),
-            S.ELIGIBILITY_CONFIRMED, "coordinator", review_step="confirm_eligibility",
-            uses=lambda w: bool(w["eligibility_check_by"]),
+            S.ELIGIBILITY_CONFIRMED, "eligibility_checker", review_step="confirm_eligibility",
+            guard="eligibility_holds", uses=lambda w: bool(w["eligibility_check_by"]),
             done_message="Eligibility has already been confirmed",
-            description="Confirm the criteria are met", implemented=False,
+            description="Confirm the criteria are met",
         ),
         # Issue 11: the panel and the decision.
         Transition(
@@ -319,28 +229,6 @@ TRANSITIONS = {
         ),
     )
 }  # fmt: skip
-
-
-def _step_at(application, state):
-    """The transition that starts from `state` on this application's route."""
-    for step, source in review_sources(route_workflow(application.route)).items():
-        if source == state:
-            return step
-    return None
-
-
-def step_holder(user, application):
-    """Does this person hold the application's current review step (or, once returned, the
-    first one, so a repeated return is a no-op for them)?"""
-    state = S.SUBMITTED if application.state == S.RETURNED else application.state
-    step = _step_at(application, state)
-    if step is None:
-        return False
-    if step == "hear":
-        return ACTORS["panel_member"](user, application)
-    if step == "decide":
-        return ACTORS["decider"](user, application)
-    return ACTORS[TRANSITIONS[step].actor](user, application)
 
 
 def transitions_for_route(route):
@@ -407,11 +295,16 @@ def transition_apply(*, application, name, actor, guard_context=None, on_commit=
             )
             if reason:
                 raise ApplicationError(reason)
+        on_behalf_of = _on_behalf_of(actor, locked, transition)
         now = timezone.now()
         previous = locked.state
         locked.state = transition.target
         locked.state_changed_at = now
         fields = ["state", "state_changed_at"]
+        if locked.reassigned_to_id or locked.reassigned_state:
+            # A reassignment is for one step: the next goes back to the route's holder.
+            locked.reassigned_to, locked.reassigned_state = None, ""
+            fields += ["reassigned_to", "reassigned_state"]
         if transition.timestamp:
             setattr(locked, transition.timestamp, now)
             fields.append(transition.timestamp)
@@ -421,7 +314,12 @@ def transition_apply(*, application, name, actor, guard_context=None, on_commit=
             action=f"application.{transition.name}",
             target=locked,
             organisation=locked.organisation,
-            details={"from": previous, "to": transition.target, **(details or {})},
+            details={
+                "from": previous,
+                "to": transition.target,
+                **({"for": on_behalf_of} if on_behalf_of else {}),
+                **(details or {}),
+            },
         )
         if on_commit is not None:
             transaction.on_commit(lambda: on_commit(locked))
@@ -429,9 +327,22 @@ def transition_apply(*, application, name, actor, guard_context=None, on_commit=
     return TransitionResult(True, "", locked)
 
 
+def _on_behalf_of(actor, application, transition):
+    """The id of the person the actor stands in for (a delegate covering an absent manager),
+    or None when they act as themselves."""
+    step = transition.review_step
+    if transition.name == "return":
+        step = step_at(application.route, application.state)
+    if step is None:
+        return None
+    person_id = can.acting_for(actor, holder_of(application, step), application)
+    return person_id if person_id not in (None, actor.pk) else None
+
+
 def _refresh(application, locked):
     # The caller's object reflects what is now stored.
-    for name in ("state", "state_changed_at", "submitted_at"):
+    for name in ("state", "state_changed_at", "submitted_at", "reassigned_to_id",
+                 "reassigned_state"):  # fmt: skip
         setattr(application, name, getattr(locked, name))
 
 

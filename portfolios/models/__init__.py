@@ -19,6 +19,7 @@ from portfolios.models.evidence import (
     EvidenceItemQuerySet,
 )
 from portfolios.models.observations import ObservationStatus, PracticeObservation, PracticeType
+from portfolios.models.reviews import Comment, Declaration, Referral, ReviewReminder
 
 __all__ = [
     "BIN_DAYS",
@@ -30,6 +31,8 @@ __all__ = [
     "ApplicationAnswer",
     "ApplicationState",
     "Attestation",
+    "Comment",
+    "Declaration",
     "EvidenceFile",
     "EvidenceItem",
     "EvidenceItemQuerySet",
@@ -37,5 +40,7 @@ __all__ = [
     "ObservationStatus",
     "PracticeObservation",
     "PracticeType",
+    "Referral",
+    "ReviewReminder",
     "Submission",
 ]

@@ -68,6 +68,12 @@ class Application(models.Model):
     panel_date = models.DateField(null=True, blank=True)
     submission_deadline = models.DateField(null=True, blank=True)
     declaration_accepted_at = models.DateTimeField(null=True, blank=True)
+    # A stuck review the progression coordinator handed to someone else: they hold the step
+    # while the application stays in `reassigned_state` (the next step goes back to the route).
+    reassigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reassigned_state = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 

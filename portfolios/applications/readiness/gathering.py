@@ -13,7 +13,7 @@ from frameworks.models import RuleScope, Standard
 from frameworks.rules import EvidenceItem, Facts
 from frameworks.selectors import criteria_for_target, route_facts_for
 from portfolios.applications.booking import booking_link
-from portfolios.models import ApplicationAnswer, Attestation, EvidenceLink
+from portfolios.models import ApplicationAnswer, Attestation, Declaration, EvidenceLink
 
 NOT_APPLICABLE = {"", "n/a", "na", "n / a"}
 # A statement typed into the application counts as a written statement where one is asked for.
@@ -176,7 +176,14 @@ def gather(*, application, today):
         )
 
     base, _ = route_facts_for(person=person, route=route, on=eligible_on, current=current)
-    base = dataclasses.replace(base, attested_by=frozenset(attested))
+    # What managers declared in their report (after submission), for the rules that need it.
+    declarations = {
+        kind: not subject
+        for kind, subject in Declaration.objects.filter(application=application).values_list(
+            "kind", "subject"
+        )
+    }
+    base = dataclasses.replace(base, attested_by=frozenset(attested), declarations=declarations)
     by_standard, by_criterion = {}, {}
     for link in links:
         if link.standard_id:
