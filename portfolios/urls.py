@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from portfolios import views, views_observations
 from portfolios.applications import urls as application_urls
+from portfolios.applications import urls_reviews as review_urls
 
 app_name = "portfolios"
 
@@ -33,4 +34,5 @@ urlpatterns = [
         "observations/<int:pk>/sign/", views_observations.observation_sign, name="observation-sign"
     ),
     path("applications/", include(application_urls)),
+    path("reviews/", include(review_urls)),
 ]
