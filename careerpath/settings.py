@@ -209,6 +209,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolios.tasks.purge_evidence_bin",
         "schedule": 60 * 60 * 24,  # daily: items past their 90 days in the bin
     },
+    "review-reminders-send": {
+        "task": "portfolios.tasks.review_reminders_send",
+        # Hourly: a reminder is due on the first working day past the service level, and a
+        # run finds nothing new to send until the next period.
+        "schedule": 60 * 60,
+    },
 }
 
 # The cache holds sign-in throttling counters, so it is shared between processes when it can be.

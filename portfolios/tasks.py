@@ -22,3 +22,14 @@ def portfolio_pdf_render(submission_id):
     from portfolios.applications.pdf import submission_pdf_render
 
     return submission_pdf_render(submission_id=submission_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5
+)
+def review_reminders_send():
+    """Remind the holders of reviews past their service level, and escalate to the progression
+    coordinator. Run hourly by beat; each reminder is claimed once, so a rerun sends nothing."""
+    from portfolios.applications.reminders import reminders_send
+
+    return reminders_send()
