@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from panels.models import PanelSession
 from portfolios.applications.agreement import attestation_record
-from portfolios.applications.services import application_start
+from tests.portfolios.application_factories import start
 
 
 def at(days, hour=10):
@@ -30,7 +30,7 @@ def session_on(route, *, days, capacity=6, deadline_days=14, organisation=None):
 def agreed_application(worker, route):
     """An application on the route with the worker's practice supervisor and team manager both
     agreed."""
-    application = application_start(applicant=worker, route=route)
+    application = start(applicant=worker, route=route)
     attestation_record(
         application=application, role="practice_supervisor", person=worker.practice_supervisor
     )
@@ -69,7 +69,7 @@ def _open_application(owner, *, booked):
     )
     if owner.organisation_id is None:  # a service administrator: made directly, refused anyway
         return Application.objects.create(applicant=owner, organisation=organisation, route=route)
-    return application_start(applicant=owner, route=route)
+    return start(applicant=owner, route=route)
 
 
 def own_application_to_book(owner):

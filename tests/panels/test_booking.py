@@ -19,6 +19,7 @@ from panels.tasks import booking_confirmation_send
 from portfolios.applications.booking import BookingError
 from portfolios.applications.services import application_start
 from tests.panels.booking_factories import agreed_application, new_worker, session_on
+from tests.portfolios.application_factories import start
 
 
 @pytest.fixture
@@ -159,7 +160,7 @@ def test_booking_again_keeps_the_first_standards(application, ellie, lincolnshir
 
 def test_on_a_route_where_the_coordinator_books_the_worker_cannot(demo_people, dudley_route):
     worker = new_worker(demo_people["dudley.worker"], "dudley-worker")
-    application = application_start(applicant=worker, route=dudley_route)
+    application = start(applicant=worker, route=dudley_route)
     session = session_on(dudley_route, days=60)
     with pytest.raises(BookingError, match="progression coordinator books your place"):
         booking_create(application=application, session=session, actor=worker)

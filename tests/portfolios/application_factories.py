@@ -1,8 +1,30 @@
 """Applications for tests, started through the services as a worker would."""
 
+import datetime
+
+from django.utils import timezone
+
 from frameworks.models import ProgressionRoute
 from portfolios.applications.services import application_start
+from portfolios.applications.steps import MANAGER_FIELDS, route_workflow
 from portfolios.models import Application
+
+
+def start(*, applicant, route):
+    """Open an application as the route opens it: the worker starts it, or (Dudley's SW-SSW)
+    the manager the route names refers them."""
+    by = route_workflow(route)["referral_by"]
+    if not by:
+        return application_start(applicant=applicant, route=route)
+    from portfolios.applications.reviews import referral_create
+
+    return referral_create(
+        referrer=getattr(applicant, MANAGER_FIELDS[by]),
+        worker=applicant,
+        route=route,
+        supervision_on=timezone.localdate() - datetime.timedelta(days=7),
+        decision="Supervision confirmed the criteria are met.",
+    )
 
 
 def route_of(organisation_slug, framework_slug, code):
@@ -21,7 +43,7 @@ def family_worker_route():
 def fresh_application(applicant, route):
     """A new draft on the route, after clearing any the demo data gave the person there."""
     Application.objects.filter(applicant=applicant, route__code=route.code).delete()
-    return application_start(applicant=applicant, route=route)
+    return start(applicant=applicant, route=route)
 
 
 # --- For the permission matrix: one's own application, a section of it, a link in it ----------

@@ -14,6 +14,7 @@ from portfolios.applications.agreement import (
 from portfolios.applications.services import application_start
 from portfolios.models import Attestation
 from tests.panels.booking_factories import new_worker
+from tests.portfolios.application_factories import start
 
 
 @pytest.fixture
@@ -139,7 +140,7 @@ def test_where_the_coordinator_books_the_agreement_is_support_not_a_panel_place(
         framework__organisation__slug="dudley", framework__status="published", code="SW-SSW"
     )
     worker = new_worker(demo_people["dudley.worker"], "dudley-sam")
-    application = application_start(applicant=worker, route=route)
+    application = start(applicant=worker, route=route)
     [item] = [
         item
         for item in applications_awaiting_agreement(user=worker.team_manager)
