@@ -453,7 +453,8 @@ def handover_notify(*, application, actor=None, step=None):
     holder = current_holder(application)
     title = application.route.title
     name = application.applicant.get_full_name() or str(application.applicant)
-    if holder is not None and holder.step in ("review", "endorse", "confirm_eligibility"):
+    # The panel's hearing is arranged with its session (panels); every other step is a person's.
+    if holder is not None and holder.step != "hear":
         for person in holders_to_tell(application):
             notification_send(
                 recipient=person,
