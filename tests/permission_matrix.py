@@ -238,6 +238,9 @@ MATRIX = {
         STAFF, method="post", own=own_application, ok_status=302
     ),
     "portfolios:submission-pdf": Access(STAFF, own=own_submission, page=False),
+    # Team managers refer (Dudley); anyone covering a manager today too (no persona does).
+    "portfolios:referral-list": Access(frozenset({"team_manager"})),
+    "portfolios:referral-create": Access(frozenset({"team_manager"})),
     "admin:*": Access(
         frozenset({"framework_editor", SUPERUSER}),
         samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),

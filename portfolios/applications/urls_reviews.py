@@ -3,4 +3,9 @@ application under review, referrals and reassignment."""
 
 from django.urls import path  # noqa: F401 (the pages add their paths here)
 
-urlpatterns = []
+from portfolios.applications import views_referrals
+
+urlpatterns = [
+    path("referrals/", views_referrals.referral_list, name="referral-list"),
+    path("referrals/new/", views_referrals.referral_create, name="referral-create"),
+]
