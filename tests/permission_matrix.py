@@ -162,12 +162,40 @@ def _draft_observation(owner):
     return _observation(owner, as_observer=True)
 
 
+def _review_to_reassign(owner):
+    """A submitted application of a newcomer in the owner's council, waiting at a review step
+    (made directly: a coordinator reassigns what waits, whoever wrote it)."""
+    from django.utils import timezone
+
+    from careerpath.models import User
+    from portfolios.applications.steps import step_at
+    from portfolios.models import Application
+
+    organisation = owner.organisation or Organisation.objects.get(slug="medway")
+    route = next(
+        route
+        for route in _own_framework(owner).routes.select_related("framework")
+        if step_at(route, "submitted") not in (None, "hear")
+    )
+    applicant = User.objects.create(
+        username=f"under-review-{owner.username}-{User.objects.count()}", organisation=organisation
+    )
+    application = Application.objects.create(
+        applicant=applicant, organisation=organisation, route=route, state="submitted",
+        submitted_at=timezone.now(),
+    )  # fmt: skip
+    return {"pk": application.pk}
+
+
 EDITORS = frozenset({"framework_editor"})
 COORDINATORS = frozenset({"progression_coordinator"})
 MANAGERS = frozenset({"line_manager", "practice_supervisor"})
 OBSERVERS = frozenset({"practice_supervisor", "line_manager", "team_manager"})
 OBSERVATION_READERS = OBSERVERS | {"worker"}
 AGREERS = frozenset({"practice_supervisor", "team_manager", "line_manager"})
+REVIEWERS = frozenset(
+    {"practice_supervisor", "line_manager", "team_manager", "progression_coordinator"}
+)
 
 MATRIX = {
     "careerpath:login": Access(PUBLIC, ok_status_signed_in=302),
@@ -241,6 +269,8 @@ MATRIX = {
     # Team managers refer (Dudley); anyone covering a manager today too (no persona does).
     "portfolios:referral-list": Access(frozenset({"team_manager"})),
     "portfolios:referral-create": Access(frozenset({"team_manager"})),
+    "portfolios:review-list": Access(REVIEWERS),
+    "portfolios:review-reassign": Access(COORDINATORS, own=_review_to_reassign),
     "admin:*": Access(
         frozenset({"framework_editor", SUPERUSER}),
         samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),
