@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from careerpath import views
+from careerpath import views, views_cover
 
 careerpath_patterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,9 @@ careerpath_patterns = [
         views.notification_mark_all_read,
         name="notification-mark-all-read",
     ),
+    path("cover/", views_cover.cover_list, name="cover-list"),
+    path("cover/new/", views_cover.cover_create, name="cover-create"),
+    path("cover/<int:pk>/end/", views_cover.cover_end, name="cover-end"),
 ]
 
 urlpatterns = [

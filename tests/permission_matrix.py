@@ -53,6 +53,25 @@ class Access:
     page: bool = True
 
 
+def _own_delegation(owner):
+    """Cover the owner gave a colleague of their council (made directly: people who may not
+    arrange cover get their 403 before the object is read)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from careerpath.models import Delegation, User
+
+    organisation = owner.organisation or Organisation.objects.get(slug="medway")
+    someone = User.objects.filter(organisation=organisation).exclude(pk=owner.pk).first()
+    today = timezone.localdate()
+    delegation = Delegation.objects.create(
+        organisation=organisation, delegator=owner, delegate=someone, starts_on=today,
+        ends_on=today + datetime.timedelta(days=7), reason="Annual leave", created_by=owner,
+    )  # fmt: skip
+    return {"pk": delegation.pk}
+
+
 def _own_notification(owner):
     notification = Notification.objects.create(recipient=owner, subject="Test", body="Body")
     return {"pk": notification.pk}
@@ -193,6 +212,8 @@ MANAGERS = frozenset({"line_manager", "practice_supervisor"})
 OBSERVERS = frozenset({"practice_supervisor", "line_manager", "team_manager"})
 OBSERVATION_READERS = OBSERVERS | {"worker"}
 AGREERS = frozenset({"practice_supervisor", "team_manager", "line_manager"})
+# Whose reviews can be covered, and who may cover them.
+COVERERS = AGREERS | {"progression_coordinator"}
 REVIEWERS = frozenset(
     {"practice_supervisor", "line_manager", "team_manager", "progression_coordinator"}
 )
@@ -205,6 +226,9 @@ MATRIX = {
     "careerpath:notification-list": Access(SIGNED_IN),
     "careerpath:notification-open": Access(SIGNED_IN, own=_own_notification),
     "careerpath:notification-mark-all-read": Access(SIGNED_IN, method="post", ok_status=302),
+    "careerpath:cover-list": Access(COVERERS),
+    "careerpath:cover-create": Access(COVERERS),
+    "careerpath:cover-end": Access(COVERERS, method="post", own=_own_delegation, ok_status=302),
     "frameworks:framework-list": Access(STAFF),
     "frameworks:criteria-search": Access(STAFF),
     "frameworks:self-assessment-start": Access(STAFF),
