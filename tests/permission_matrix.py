@@ -29,6 +29,7 @@ from tests.portfolios.application_factories import (
     own_section,
 )
 from tests.portfolios.evidence_factories import own_binned_item, own_file, own_item
+from tests.portfolios.review_factories import own_application_to_review
 from tests.portfolios.submission_factories import own_application, own_submission
 
 PUBLIC = "public"
@@ -295,6 +296,10 @@ MATRIX = {
     "portfolios:referral-create": Access(frozenset({"team_manager"})),
     "portfolios:review-list": Access(REVIEWERS),
     "portfolios:review-reassign": Access(COORDINATORS, own=_review_to_reassign),
+    # A refused return or comment (nothing typed) shows the page again with the error.
+    "portfolios:review-detail": Access(REVIEWERS, own=own_application_to_review),
+    "portfolios:review-return": Access(REVIEWERS, method="post", own=own_application_to_review),
+    "portfolios:review-comment": Access(REVIEWERS, method="post", own=own_application_to_review),
     "admin:*": Access(
         frozenset({"framework_editor", SUPERUSER}),
         samples=(("admin:index", {}), ("admin:frameworks_framework_changelist", {})),
