@@ -194,6 +194,51 @@ PEOPLE = {
             team=None,
             roles=[Role.ORGANISATION_ADMIN],
         ),
+        # Added last so the others keep their employee numbers. For the reviewers' demo
+        # (portfolios/demo_reviews.py): one application returned with a comment thread, and one
+        # whose decision is overdue while its line manager (the deputy team manager) is on
+        # leave, covered by the team manager.
+        dict(
+            key="adult-worker-3",
+            first="Samuel",
+            last="Osei",
+            title="Social Worker (SW2)",
+            team=2,
+            roles=[Role.WORKER],
+            registered=D(2021, 9, 6),
+            qualified=D(2021, 7, 9),
+            asye=True,
+            level=("SW2A", "Social Worker level A", D(2022, 9, 5)),
+            line_manager="line-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
+        dict(
+            key="adult-worker-4",
+            first="Laura",
+            last="Bennett",
+            title="Social Worker (SW2)",
+            team=2,
+            roles=[Role.WORKER],
+            registered=D(2021, 11, 1),
+            qualified=D(2021, 7, 9),
+            asye=True,
+            level=("SW2A", "Social Worker level A", D(2022, 11, 7)),
+            line_manager="deputy-team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
+        dict(
+            key="deputy-team-manager",
+            first="Ruth",
+            last="Okoye",
+            title="Deputy Team Manager",
+            team=2,
+            roles=[Role.LINE_MANAGER],
+            registered=D(2012, 9, 1),
+            qualified=D(2012, 7, 1),
+            asye=True,
+        ),
     ],
     "lincolnshire": [
         dict(
@@ -309,6 +354,40 @@ PEOPLE = {
             team=None,
             roles=[Role.ORGANISATION_ADMIN],
         ),
+        # Added last so the others keep their employee numbers. For the reviewers' demo
+        # (portfolios/demo_reviews.py): booked with the worker and submitted; the practice
+        # supervisor has the first one's report to write and has written the second one's,
+        # which waits for the team manager's endorsement.
+        dict(
+            key="colleague-3",
+            first="Megan",
+            last="Clarke",
+            title="Level 1 Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2022, 6, 6),
+            qualified=D(2022, 5, 20),
+            asye=True,
+            level=("L1", "Level 1 Social Worker", D(2023, 6, 6)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
+        dict(
+            key="colleague-4",
+            first="Josh",
+            last="Webster",
+            title="Level 1 Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2022, 10, 3),
+            qualified=D(2022, 7, 15),
+            asye=True,
+            level=("L1", "Level 1 Social Worker", D(2023, 10, 2)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
     ],
     "dudley": [
         dict(
@@ -406,6 +485,42 @@ PEOPLE = {
             title="Systems Administrator",
             team=None,
             roles=[Role.ORGANISATION_ADMIN],
+        ),
+        # Added last so the others keep their employee numbers (and named to sort after the
+        # others: the practice supervisor's demo draft observation stays with the temporary
+        # worker). For the reviewers' demo (portfolios/demo_reviews.py): referred by the team
+        # manager and submitted; the first
+        # waits for the line manager's summary, the second for the coordinator to confirm the
+        # criteria are met.
+        dict(
+            key="worker-2",
+            first="Aisha",
+            last="Begum",
+            title="Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2022, 8, 1),
+            qualified=D(2022, 7, 1),
+            asye=True,
+            level=("SW", "Social Worker", D(2022, 9, 5)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
+        dict(
+            key="worker-3",
+            first="Liam",
+            last="Carter",
+            title="Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2021, 9, 6),
+            qualified=D(2021, 7, 1),
+            asye=True,
+            level=("SW", "Social Worker", D(2021, 9, 6)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
         ),
     ],
 }

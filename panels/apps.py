@@ -40,3 +40,7 @@ def load_demo_sessions(sender, **kwargs):
 
     demo_sessions_load()
     demo_bookings_load()
+    # The reviewers' demo starts from booked applications (Lincolnshire books before it writes).
+    from portfolios.demo_reviews import demo_reviews_load
+
+    demo_reviews_load()

@@ -52,6 +52,10 @@ def demo_sessions_load(*, today=None):
 # Colleagues of the Lincolnshire demo worker (demo people like the rest), booked on the first
 # panel so the coordinator sees bookings.
 COLLEAGUES = ("colleague-1", "colleague-2")
+# Two more, booked with the worker: the reviewers' demo (portfolios/demo_reviews.py) writes and
+# submits their portfolios, for the practice supervisor's report and the team manager's
+# endorsement.
+WITH_THE_WORKER = ("colleague-3", "colleague-4")
 
 
 def _agree_and_book(*, person, route, session):
@@ -101,4 +105,8 @@ def demo_bookings_load():
     ).select_related("practice_supervisor", "team_manager")
     for colleague in colleagues:
         bookings.append(_agree_and_book(person=colleague, route=route, session=first))
+    for colleague in User.objects.filter(
+        username__in=[demo_username("lincolnshire", key) for key in WITH_THE_WORKER]
+    ).select_related("practice_supervisor", "team_manager"):
+        bookings.append(_agree_and_book(person=colleague, route=route, session=april))
     return bookings

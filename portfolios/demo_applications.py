@@ -103,6 +103,14 @@ def _dudley_ready():
     route = _route("dudley", "childrens-social-workers", "SW-SSW")
     if person is None or route is None or Application.objects.filter(applicant=person).exists():
         return 0
+    dudley_application_write(person=person, route=route)
+    return 1
+
+
+def dudley_application_write(*, person, route):
+    """Referred by the team manager, Appendix A and B written with sources, evidence linked to
+    each standard and the newest practice observation to the observation's standards, the
+    managers' agreement recorded. Returns the application (the reviewers' demo submits some)."""
     # The route opens by referral: the team manager refers after supervision.
     from portfolios.applications.reviews import referral_create
 
@@ -112,9 +120,9 @@ def _dudley_ready():
         route=route,
         supervision_on=timezone.localdate() - datetime.timedelta(days=21),
         decision=(
-            "Supervision on this date confirmed Hannah meets the criteria for Senior Social "
-            "Worker: two years' post-qualifying practice, no formal procedures, and strong "
-            "recent case work."
+            f"Supervision on this date confirmed {person.first_name} meets the criteria for "
+            "Senior Social Worker: two years' post-qualifying practice, no formal procedures, "
+            "and strong recent case work."
         ),
     )
     cases = _items(person, "case_example", "reflective_account", "learning_event")
@@ -155,7 +163,7 @@ def _dudley_ready():
         manager = person.line_manager if role == Role.LINE_MANAGER else person.team_manager
         if manager is not None:
             attestation_record(application=application, role=role, person=manager)
-    return 1
+    return application
 
 
 @transaction.atomic

@@ -39,6 +39,12 @@ def demo_submissions_load():
                for username in (SUBMITTED, READY))  # fmt: skip
 
 
+def medway_application_load(*, username, submit):
+    """The same for another Medway adult social worker (the reviewers' demo submits more):
+    1 when it made the application, 0 when the person has one already."""
+    return _application_load(username=username, submit=submit)
+
+
 def _application_load(*, username, submit):
     person = User.objects.filter(username=username).select_related("organisation").first()
     route = (
