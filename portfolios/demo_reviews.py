@@ -56,7 +56,7 @@ MEDWAY_ON_LEAVE, MEDWAY_COVER = "medway.deputy-team-manager", "medway.team-manag
 
 # How far back the overdue decision is dated: past Medway's 10 working days, inside a second
 # period, so the deputy is reminded and the coordinator not yet told.
-OVERDUE_DAYS = 20
+OVERDUE_DAYS = 21
 
 STATEMENT = (
     "With a family where the school had raised worries about the children's attendance, I "
