@@ -18,6 +18,7 @@ from careerpath.permissions import has_role, is_staff_member
 from careerpath.selectors import delegations_in_force
 from careerpath.services import audit_record, notification_send
 from frameworks.models import FrameworkStatus
+from frameworks.rules import NOT_MET
 from portfolios.applications import permissions as can
 from portfolios.applications.forms_engine import application_sections, field_problems
 from portfolios.applications.services import application_start
@@ -177,7 +178,7 @@ def _eligibility_holds(application, actor, context):
         for group in readiness.groups
         if group.key == "eligibility"
         for line in group.lines
-        if line.status == "not_met"
+        if line.status == NOT_MET
     ]
     if failing:
         reasons = "; ".join(f"{line.label}: {line.reason}" for line in failing)
