@@ -55,6 +55,7 @@ class StepValuesForm(forms.Form):
             layout.append(Field.checkbox("verify"))
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form carries the token
         self.helper.layout = Layout(*layout)
 
     def clean(self):
@@ -98,6 +99,7 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form carries the token
         self.helper.layout = Layout(
             Field.textarea("comment", rows=5, label_size=Size.SMALL),
         )

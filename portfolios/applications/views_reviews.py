@@ -3,6 +3,7 @@ library), what changed since the last submission, the step the reader holds (the
 report, the endorsement, the coordinator's check), returning it to the worker, the comment thread
 and the timeline. Thin views over reviews.py and queues.py."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -202,7 +203,12 @@ def _errors(step_values, return_form, comment_form):
             continue
         for name, messages_ in form.errors.items():
             field = form.fields.get(name)
-            suffix = "_0" if field is not None and hasattr(field, "fields") else ""
+            # The first input of a date (day) or of radios, which the link should focus.
+            suffix = ""
+            if field is not None and hasattr(field, "fields"):
+                suffix = "_0"
+            elif field is not None and isinstance(field.widget, forms.RadioSelect):
+                suffix = "_1"
             href = f"#id_{name}{suffix}" if name != "__all__" else anchor
             errors += [(message, href) for message in messages_]
     if comment_form is not None and comment_form.is_bound:
