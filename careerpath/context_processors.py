@@ -1,5 +1,8 @@
 from django.conf import settings
 
+from careerpath.permissions import has_role
+from careerpath.services import COVERING_ROLES
+
 
 def site(request):
     """The header's organisation name and service name."""
@@ -8,4 +11,7 @@ def site(request):
     return {
         "service_name": settings.SERVICE_NAME,
         "organisation_name": organisation.name if organisation else "",
+        # Called by the template only when it renders the header (the roles are usually read
+        # already for the page): the "Reviews" link for people who hold a review step.
+        "holds_reviews": lambda: bool(organisation) and has_role(user, *COVERING_ROLES),
     }

@@ -49,6 +49,12 @@ class PortfoliosConfig(AppConfig):
         for role in MANAGER_FIELDS:
             register_attention(role, agreement_attention(role))
 
+        # Reviewers find what waits for them, under the first reviewing role they hold.
+        from portfolios.applications.home_reviews import REVIEWING_ROLES, reviews_attention
+
+        for role in REVIEWING_ROLES:
+            register_attention(role, reviews_attention(role))
+
 
 def load_demo_evidence(sender, **kwargs):
     from portfolios.demo import demo_evidence_load

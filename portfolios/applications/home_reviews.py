@@ -44,7 +44,7 @@ def covered_names(rows):
 
 
 def waited_hint(row, names):
-    """ "Overdue. Waiting 12 working days (service level 10), for Tom Bradley"."""
+    """The line beneath: "Overdue. Waiting 12 working days (service level 10), for Tom Bradley"."""
     hint = row.waited_text
     if row.acting_for:
         hint += f", for {names.get(row.acting_for, 'a colleague')}"

@@ -393,7 +393,7 @@ def applications_attention(user):
     open_ = list(
         applications_visible_to(user)
         .exclude(state__in=CLOSED_STATES)
-        .select_related("route")
+        .select_related("route__framework", "applicant")  # where_is reads both
         .order_by("-created_at", "-id")
     )
     if not open_:
@@ -407,7 +407,19 @@ def applications_attention(user):
         AttentionItem(
             label=f"Your application: {application.route.title}",
             url=reverse("portfolios:application-detail", args=[application.pk]),
-            hint=application.get_state_display(),
+            hint=_where_hint(application),
         )
         for application in open_
     ]
+
+
+def _where_hint(application):
+    """Where it is and who holds it once it is with a reviewer, e.g. "Submitted for review. With
+    Tom Bradley (line manager) to decide."."""
+    from portfolios.applications.queues import where_is
+    from portfolios.applications.steps import WITH_THE_WORKER
+
+    if application.state in WITH_THE_WORKER:
+        return application.get_state_display()
+    where = where_is(application)
+    return f"{where.status}. {where.holder_text}" if where.holder_text else where.status
