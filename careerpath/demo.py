@@ -196,7 +196,7 @@ PEOPLE = {
         ),
         # Added last so the others keep their employee numbers. For the reviewers' demo
         # (portfolios/demo_reviews.py): one application returned with a comment thread, and one
-        # whose decision is overdue while its line manager (the deputy team manager) is on
+        # waiting for the decision of its line manager (the deputy team manager), who is on
         # leave, covered by the team manager.
         dict(
             key="adult-worker-3",
@@ -489,9 +489,8 @@ PEOPLE = {
         # Added last so the others keep their employee numbers (and named to sort after the
         # others: the practice supervisor's demo draft observation stays with the temporary
         # worker). For the reviewers' demo (portfolios/demo_reviews.py): referred by the team
-        # manager and submitted; the first
-        # waits for the line manager's summary, the second for the coordinator to confirm the
-        # criteria are met.
+        # manager and submitted; the first waits, overdue, for the line manager's summary, the
+        # second for the coordinator to confirm the criteria are met.
         dict(
             key="worker-2",
             first="Aisha",

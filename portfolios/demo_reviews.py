@@ -6,12 +6,11 @@ manager and coordinator has something real waiting after `make run`:
   second one's (verifying KSS 9 and 10), which waits for the team manager's endorsement.
 - Dudley: the team manager refers two more social workers, who write Appendix A and B and
   submit with an observation rated 3; the line manager (the team manager) has the first one's
-  summary to write, and has written the second one's, which waits for the coordinator to confirm
-  the criteria are met.
+  summary to write, overdue and reminded about, and has written the second one's, which waits
+  for the coordinator to confirm the criteria are met.
 - Medway: one application returned by the line manager with a comment thread (the return, the
-  worker's reply, a note for reviewers only); another waits for its decision past the service
-  level while the deputy team manager who holds it is on leave, covered by the team manager,
-  and has been reminded.
+  worker's reply, a note for reviewers only); another waits for the decision of the deputy team
+  manager, who is on leave and covered by the team manager.
 
 Idempotent: a worker who has an application already is left alone, cover in force is not
 recorded twice, and a reminder already sent is not sent again."""
@@ -51,11 +50,12 @@ logger = logging.getLogger(__name__)
 # Lincolnshire: booked with the worker by the panels demo (panels/demo.py).
 LINCOLNSHIRE_REPORT, LINCOLNSHIRE_ENDORSE = "lincolnshire.colleague-3", "lincolnshire.colleague-4"
 DUDLEY_REPORT, DUDLEY_CONFIRM = "dudley.worker-2", "dudley.worker-3"
-MEDWAY_RETURNED, MEDWAY_OVERDUE = "medway.adult-worker-3", "medway.adult-worker-4"
+MEDWAY_RETURNED, MEDWAY_WAITING = "medway.adult-worker-3", "medway.adult-worker-4"
 MEDWAY_ON_LEAVE, MEDWAY_COVER = "medway.deputy-team-manager", "medway.team-manager"
 
-# How far back the overdue decision is dated: past Medway's 10 working days, inside a second
-# period, so the deputy is reminded and the coordinator not yet told.
+# How far back the overdue summary is dated: past Dudley's 10 working days (whatever bank
+# holidays fall in it), inside the second period, so the line manager is reminded and the
+# coordinator not yet told. On Dudley's route: the reminders' tests change Medway's route.
 OVERDUE_DAYS = 21
 
 STATEMENT = (
@@ -286,8 +286,9 @@ def _lincolnshire():
 
 
 def _dudley():
-    """Two more social workers referred and submitted with an observation rated 3; the line
-    manager's summary is written for the second, which waits for the coordinator."""
+    """Two more social workers referred and submitted with an observation rated 3; the first
+    one's summary is overdue, the line manager's summary is written for the second, which waits
+    for the coordinator."""
     route = _route("dudley", "SW-SSW")
     made = 0
     for username in (DUDLEY_REPORT, DUDLEY_CONFIRM):
@@ -306,6 +307,8 @@ def _dudley():
         if not _submit(application, person):
             continue
         made += 1
+        if username == DUDLEY_REPORT:
+            _overdue(application)
         if username == DUDLEY_CONFIRM:
             manager = person.line_manager
             # "No" to the disciplinary or absence question: the line manager's declaration
@@ -357,18 +360,20 @@ def _medway_returned():
     return 1
 
 
-def _medway_overdue():
-    """Submitted and waiting for the deputy team manager's decision past the service level."""
-    person = _person(MEDWAY_OVERDUE)
-    if person is None or not medway_application_load(username=MEDWAY_OVERDUE, submit=True):
-        return 0
-    # Demo history: the application reached its decision step OVERDUE_DAYS ago, so the queue,
-    # the coordinator's stuck reviews and the reminders have something overdue to show. Only
-    # this timestamp is back-dated; the state got there through the services.
-    Application.objects.filter(pk=_application(person).pk, state=S.SUBMITTED).update(
+def _overdue(application):
+    # Demo history: the application reached its step OVERDUE_DAYS ago, so the queue, the
+    # coordinator's stuck reviews and the reminders have something overdue to show. Only this
+    # timestamp is back-dated; the state got there through the services.
+    Application.objects.filter(pk=application.pk, state=S.SUBMITTED).update(
         state_changed_at=timezone.now() - datetime.timedelta(days=OVERDUE_DAYS)
     )
-    return 1
+
+
+def _medway_waiting():
+    """Submitted: it waits for the deputy team manager's decision while she is on leave."""
+    if _person(MEDWAY_WAITING) is None:
+        return 0
+    return medway_application_load(username=MEDWAY_WAITING, submit=True)
 
 
 def _medway_cover():
@@ -394,8 +399,8 @@ def _medway_cover():
 def demo_reviews_load():
     """Returns how many applications it moved on, cover it recorded and reminders it sent.
     Runs after the panels demo has booked the Lincolnshire colleagues."""
-    made = _lincolnshire() + _dudley() + _medway_returned() + _medway_overdue()
+    made = _lincolnshire() + _dudley() + _medway_returned() + _medway_waiting()
     made += _medway_cover()
-    # What beat would do: the overdue decision reminds the deputy (and the team manager who
-    # covers her); a reminder already sent is not sent again.
+    # What beat would do: the overdue summary reminds Dudley's line manager; a reminder already
+    # sent is not sent again.
     return made + reminders_send()

@@ -106,17 +106,19 @@ def test_one_application_was_returned_with_a_comment_thread(demo_people):
     assert "medway.adult-worker-3" not in queue(demo_people, "medway.line-manager")
 
 
-def test_an_overdue_decision_has_reminded_its_holder(demo_people):
-    application = application_of(demo_people, "medway.adult-worker-4")
-    deputy = demo_people["medway.deputy-team-manager"]
-    waiting = queue(demo_people, "medway.deputy-team-manager")["medway.adult-worker-4"]
+def test_an_overdue_summary_has_reminded_its_holder(demo_people):
+    application = application_of(demo_people, "dudley.worker-2")
+    manager = demo_people["dudley.team-manager"]
+    waiting = queue(demo_people, "dudley.team-manager")["dudley.worker-2"]
     assert waiting.overdue
     assert ReviewReminder.objects.filter(
-        application=application, kind=ReviewReminder.Kind.REMINDER
+        application=application, kind=ReviewReminder.Kind.REMINDER, recipient=manager
     ).exists()
-    assert Notification.objects.filter(recipient=deputy, subject__startswith="Reminder").exists()
+    assert Notification.objects.filter(
+        recipient=manager, subject__startswith="Reminder: Aisha Begum's application"
+    ).exists()
     # The coordinator sees it among the stuck reviews.
-    stuck = stuck_reviews(user=demo_people["medway.coordinator"])
+    stuck = stuck_reviews(user=demo_people["dudley.coordinator"])
     assert application.pk in {row.application.pk for row in stuck}
 
 
