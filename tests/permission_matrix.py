@@ -284,6 +284,8 @@ MATRIX = {
     "portfolios:application-section": Access(STAFF, own=own_section),
     "portfolios:application-links": Access(STAFF, own=own_link_target),
     "portfolios:application-link-remove": Access(STAFF, method="post", own=own_link, ok_status=302),
+    # With nothing written the page shows again with the error (the worker's own page).
+    "portfolios:application-comment": Access(STAFF, method="post", own=own_application),
     "portfolios:application-check": Access(STAFF, own=own_application),
     "portfolios:application-withdraw": Access(STAFF, own=own_application),
     "portfolios:application-readiness": Access(STAFF, own=own_application),

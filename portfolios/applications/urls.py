@@ -20,6 +20,7 @@ urlpatterns = [
         views.application_link_remove,
         name="application-link-remove",
     ),
+    path("<int:pk>/comments/", views.application_comment, name="application-comment"),
     path("<int:pk>/check/", views.application_check, name="application-check"),
     path("<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"),
     path("agreements/", views_agreement.agreement_list, name="agreement-list"),

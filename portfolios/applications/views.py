@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from careerpath.models import Role
 from careerpath.permissions import require_staff
-from portfolios.applications import selectors, services
+from portfolios.applications import queues, reviews, selectors, services
 from portfolios.applications.forms import (
     DeclarationForm,
     LinkForm,
@@ -19,10 +20,15 @@ from portfolios.applications.forms import (
     item_choices,
 )
 from portfolios.applications.forms_engine import initial_values
-from portfolios.applications.permissions import can_change_application, get_application_for
+from portfolios.applications.permissions import (
+    applications_visible_to,
+    can_change_application,
+    get_application_for,
+)
 from portfolios.applications.readiness import application_readiness
+from portfolios.applications.steps import route_workflow
 from portfolios.applications.workflow import ApplicationError, can_take, route_steps
-from portfolios.models import ApplicationState, EvidenceLink
+from portfolios.models import CLOSED_STATES, ApplicationState, EvidenceLink
 
 
 def application_list(request):
@@ -33,10 +39,27 @@ def application_list(request):
     })  # fmt: skip
 
 
+def _referred_by(route):
+    """On a route that opens by referral, who refers the worker, in words; else ""."""
+    by = route_workflow(route)["referral_by"]
+    return f"Your {Role(by).label.lower()} refers you for this route" if by else ""
+
+
 def application_start_choose(request):
     require_staff(request.user)
+    routes = selectors.startable_routes_for(user=request.user)
+    # A referral opens the application: the worker carries on with it rather than starting one.
+    opened = {
+        (application.route.framework.slug, application.route.code): application
+        for application in applications_visible_to(request.user)
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("route__framework")
+    }
     return render(request, "portfolios/application_start_choose.html", {
-        "routes": selectors.startable_routes_for(user=request.user),
+        "entries": [
+            (route, _referred_by(route), opened.get((route.framework.slug, route.code)))
+            for route in routes
+        ],
     })  # fmt: skip
 
 
@@ -57,6 +80,7 @@ def application_start(request, route_pk):
     return render(request, "portfolios/application_start.html", {
         "route": route, "error": error,
         "existing": selectors.open_application_on(user=request.user, route=route),
+        "referred_by": _referred_by(route),
         "steps": route_steps(route),
         "eligibility": selectors.eligibility_for(person=request.user, route=route),
     })  # fmt: skip
@@ -64,9 +88,24 @@ def application_start(request, route_pk):
 
 def application_detail(request, pk):
     application = get_application_for(request.user, pk)
+    return render(
+        request, "portfolios/application_detail.html", _detail_context(request, application)
+    )
+
+
+def _may_comment(application):
+    """The worker writes to their reviewers once the application has been submitted, until it
+    is finished."""
+    return application.submitted_at is not None and application.state not in CLOSED_STATES
+
+
+def _detail_context(request, application, **comment):
     overview = selectors.application_overview(application=application)
     readiness = application_readiness(application=application)
-    return render(request, "portfolios/application_detail.html", {
+    comments = list(reviews.comments_for(application, request.user))
+    returns = [c for c in comments if c.step == "return"]
+    submitted = application.submitted_at is not None
+    return {
         "application": application, "overview": overview, "readiness": readiness,
         "can_change": can_change_application(request.user, application),
         "can_withdraw": can_take(request.user, application, "withdraw"),
@@ -79,7 +118,41 @@ def application_detail(request, pk):
             application.submissions.only("pk", "number", "submitted_at")
             if application.state != ApplicationState.DRAFTING else ()
         ),
-    })  # fmt: skip
+        # Where it is and who holds it, once it has left the worker.
+        "whereabouts": queues.where_is(application) if submitted else None,
+        "returned": (
+            returns[-1] if returns and application.state == ApplicationState.RETURNED else None
+        ),
+        "comments": comments,
+        "comment_form_url": (
+            reverse("portfolios:application-comment", args=[application.pk])
+            if _may_comment(application) else ""
+        ),
+        "can_mark_reviewers_only": False,
+        "timeline": queues.timeline(application=application, viewer=request.user),
+        **comment,
+    }  # fmt: skip
+
+
+@require_POST
+def application_comment(request, pk):
+    """The worker adds a comment to their application's thread; a refused comment shows the
+    page again with what they wrote."""
+    application = get_application_for(request.user, pk)
+    body = request.POST.get("body", "")
+    error = ""
+    if not _may_comment(application):
+        error = "You can comment once you have submitted your application, until it is decided"
+    else:
+        try:
+            reviews.comment_add(application=application, author=request.user, body=body)
+        except ApplicationError as refused:
+            error = str(refused)
+    if error:
+        context = _detail_context(request, application, comment_error=error, comment_body=body)
+        return render(request, "portfolios/application_detail.html", context)
+    messages.success(request, "Your comment is added: the people reviewing it are told")
+    return redirect(reverse("portfolios:application-detail", args=[application.pk]) + "#comments")
 
 
 def _wants_json(request):

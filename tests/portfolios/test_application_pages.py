@@ -335,8 +335,8 @@ SIZES = [(2, 10), (10, 200)]
 # The readiness panel (portfolios.applications.readiness) gathers its facts in a fixed set of
 # queries of its own: the route's evidence rules, the target level's criteria and their rules,
 # the links with their items, the answers, the attestations, the level history (once, even when
-# no level is recorded) and the standards' titles.
-READINESS = 8
+# no level is recorded), the standards' titles and the managers' declarations.
+READINESS = 9
 
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
@@ -345,8 +345,9 @@ def test_overview_query_budget(client, lincs_worker, sized, django_assert_num_qu
     # session, user, roles; the application with its route and applicant; the form: standards'
     # titles, answers, standard ids, links with items; the readiness check; eligibility: the
     # route's rules, the next panel session, the current level (once, even when the record has
-    # none, as here); organisation (header).
-    with django_assert_num_queries(4 + 4 + READINESS + 3 + 1):
+    # none, as here); the comment thread, and the timeline's audit events and comments;
+    # organisation (header).
+    with django_assert_num_queries(4 + 4 + READINESS + 3 + 3 + 1):
         response = client.get(_url("application-detail", sized.pk))
     assert response.status_code == 200
 
@@ -409,8 +410,8 @@ def test_start_pages_query_budget(client, medway_worker, count, django_assert_nu
     route = _earlier_attempts(medway_worker, count)
     client.force_login(medway_worker)
     # session, user, roles, the council's published routes with their frameworks and levels,
-    # the person's current level, organisation (header).
-    with django_assert_num_queries(6):
+    # the person's current level, their open applications, organisation (header).
+    with django_assert_num_queries(7):
         assert client.get(_url("application-start-choose")).status_code == 200
     # session, user, roles, the route with its rules, the open application on it, eligibility
     # (the route has no rules: nothing more), organisation (header).
