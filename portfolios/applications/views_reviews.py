@@ -22,7 +22,12 @@ from portfolios.applications.forms_reviews import CommentForm, ReturnForm, StepV
 from portfolios.applications.pdf import portfolio_context
 from portfolios.applications.readiness import application_readiness
 from portfolios.applications.readiness.report import STATUS_LABELS
-from portfolios.applications.steps import UNDER_REVIEW, current_holder, route_workflow
+from portfolios.applications.steps import (
+    UNDER_REVIEW,
+    WITH_THE_WORKER,
+    current_holder,
+    route_workflow,
+)
 from portfolios.applications.workflow import ApplicationError
 from portfolios.models import ApplicationAnswer, Attestation
 
@@ -100,7 +105,9 @@ def _written(form, saved):
     return rows
 
 
-def _page(request, application, *, step_values=None, return_form=None, comment_form=None):
+def _page(
+    request, application, *, step_values=None, return_form=None, comment_form=None, refusal=""
+):
     """Everything the page shows. `step_values` is a bound StepValuesForm to show again with
     what was typed (after a refused save), and likewise the other forms."""
     user = request.user
@@ -147,7 +154,7 @@ def _page(request, application, *, step_values=None, return_form=None, comment_f
     return {
         "application": application,
         "applicant_name": _name(application.applicant),
-        "where": queues.where_is(application),
+        "where": _where(application),
         "submission": latest,
         "portfolio": portfolio_context(snapshot),
         "frozen_readiness": _frozen_readiness(snapshot["readiness"]),
@@ -170,8 +177,18 @@ def _page(request, application, *, step_values=None, return_form=None, comment_f
         "comment_form_url": reverse("portfolios:review-comment", args=[application.pk]),
         "can_mark_reviewers_only": True,
         **_comment_context(comment_form),
-        "errors": _errors(step_values, return_form, comment_form),
+        "errors": ([(refusal, "")] if refusal else [])
+        + _errors(step_values, return_form, comment_form),
     }
+
+
+def _where(application):
+    """Where the application is, in words for a reviewer (where_is speaks to the worker)."""
+    where = queues.where_is(application)
+    if application.state in WITH_THE_WORKER:
+        name = _name(application.applicant)
+        return queues.Whereabouts(where.status, f"With {name} to change it and submit it again.")
+    return where
 
 
 def _frozen_readiness(data):
@@ -227,8 +244,8 @@ def _comment_context(form):
     }
 
 
-def _render(request, application, **forms):
-    context = _page(request, application, **forms)
+def _render(request, application, **bound):
+    context = _page(request, application, **bound)
     return render(request, "portfolios/review_detail.html", context)
 
 
@@ -245,8 +262,7 @@ def review_detail(request, pk):
         if step not in FORM_STEPS or not can.holds_current_step(request.user, application):
             raise ApplicationError("There is nothing for you to complete on this application now")
     except ApplicationError as refused:
-        messages.error(request, str(refused))
-        return _render(request, application)
+        return _render(request, application, refusal=str(refused))
     form = StepValuesForm(request.POST, step_form=reviews.step_form(application, step))
     if form.is_valid():
         try:

@@ -315,6 +315,7 @@ def test_a_return_needs_a_comment_and_the_next_submission_shows_what_changed(cli
     )
     assert response.status_code == 302
     assert _state(application) == S.RETURNED
+    assert "to change it and submit it again" in client.get(_url(application)).content.decode()
     assert Comment.objects.get(application=application, step="return").body == (
         "Add your team to Section A."
     )
