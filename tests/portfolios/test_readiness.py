@@ -14,7 +14,7 @@ from tests.portfolios.evidence_factories import make_item, new_worker
 from tests.portfolios.submission_factories import open_application, route_of
 
 pytestmark = pytest.mark.django_db
-PAGE_QUERIES = 14
+PAGE_QUERIES = 15
 TODAY = datetime.date(2026, 11, 25)
 
 
@@ -151,9 +151,10 @@ def test_readiness_costs_the_same_queries_whatever_the_size(
         "route__framework", "route__to_level", "route__from_level", "applicant"
     ).get(pk=application.pk)  # as the application pages fetch it
     # 1 the route's rules, 2 the target level's criteria, 3 their rules, 4 the links with their
-    # items and standards, 5 the answers, 6 the attestations, 7 the applicant's current level
-    # (once, even though this worker has none recorded), 8 the standards of the policy's set.
-    with django_assert_num_queries(8):
+    # items and standards, 5 the answers, 6 the attestations, 7 the managers' declarations,
+    # 8 the applicant's current level (once, even though this worker has none recorded), 9 the
+    # standards of the policy's set.
+    with django_assert_num_queries(9):
         readiness = application_readiness(application=application, on=TODAY)
     assert len([group for group in readiness.groups if group.key.startswith("standard-")]) == len(
         standards
