@@ -11,6 +11,7 @@ in the claim's transaction, so their e-mails go only once it commits.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from careerpath.models import Role, User
@@ -43,6 +44,14 @@ def reminders_send(*, now=None):
         .select_related("applicant", "route__framework", "organisation")
         .order_by("state_changed_at", "pk")
     )
+    # What earlier runs sent about the current wait of each application, in one query: an
+    # hourly run that finds everything due already sent reads nothing more.
+    claimed = set(
+        ReviewReminder.objects.filter(
+            application__state__in=UNDER_REVIEW,
+            waiting_since=F("application__state_changed_at"),
+        ).values_list("application_id", "kind", "period")
+    )
     for application in candidates:
         holder = current_holder(application)
         if holder is None or holder.step == "hear":
@@ -51,6 +60,9 @@ def reminders_send(*, now=None):
         waited = working_days_between(timezone.localdate(application.state_changed_at), today)
         period = overdue_period(waited, level)
         if period == 0:
+            continue
+        kinds = (Kind.REMINDER, Kind.ESCALATION) if period >= 2 else (Kind.REMINDER,)
+        if all((application.pk, kind, period) in claimed for kind in kinds):
             continue
         holders = holders_to_tell(application)
         if application.organisation_id not in coordinators:

@@ -4,9 +4,13 @@ coordinator a period later; a return and resubmission starts the clock afresh; a
 review reminds its new holder; a colleague covering the holder is reminded too."""
 
 import datetime
+import os
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from careerpath.models import Notification, Role, RoleMembership, User
@@ -20,6 +24,8 @@ from portfolios.applications.services import application_start
 from portfolios.applications.workflow import transition_apply
 from portfolios.models import Application, ReviewReminder
 from portfolios.tasks import review_reminders_send
+from tests.conftest import PERSONAS
+from tests.portfolios.review_factories import managed_worker
 
 LEVEL = 5  # working days the test route allows each review step
 ROUTE_STEPS = {
@@ -45,6 +51,10 @@ def ready(monkeypatch):
 
 @pytest.fixture
 def application(personas):
+    return submitted_application(personas)
+
+
+def submitted_application(personas):
     """medway.worker's application, submitted: it waits for the manager's report."""
     worker = personas["worker"]
     route = ProgressionRoute.objects.get(
@@ -224,13 +234,44 @@ def test_cover_that_has_ended_or_not_started_reminds_nobody_more(
     assert told(application) == usernames(personas, *REPORT_HOLDERS)
 
 
-def test_an_application_within_its_service_level_costs_no_query_of_its_own(
-    application, personas, django_assert_num_queries
+def more_waiting(personas, route, count):
+    """`count` more workers of the same managers, each with an application submitted now."""
+    for _ in range(count):
+        worker = managed_worker(
+            personas["worker"].organisation,
+            practice_supervisor=personas["practice_supervisor"],
+            line_manager=personas["line_manager"],
+            team_manager=personas["team_manager"],
+        )
+        submitted = application_start(applicant=worker, route=route)
+        transition_apply(application=submitted, name="submit", actor=worker)
+
+
+def test_a_run_costs_the_same_queries_however_many_wait_within_their_service_level(
+    application, personas
 ):
-    # One query reads the applications under review (with applicant, route and framework); the
-    # demo's own submitted application is waiting too, and neither is due.
-    with django_assert_num_queries(1):
-        assert reminders_send(now=after(application, 1)) == 0
+    now = after(application, 1)
+    reminders_send(now=now)  # whatever the demo data has overdue is sent now
+    with CaptureQueriesContext(connection) as one:
+        reminders_send(now=now)
+    more_waiting(personas, application.route, 3)
+    with CaptureQueriesContext(connection) as four:
+        assert reminders_send(now=now) == 0
+    # The applications under review (with applicant, route and framework), and what was sent
+    # about them already: nothing per application within its service level.
+    assert len(one) == len(four) == 2
+
+
+def test_a_rerun_costs_the_same_queries_however_many_were_reminded(application, personas):
+    now = after(application, 2 * LEVEL + 1)  # reminders and escalations are due
+    reminders_send(now=now)
+    with CaptureQueriesContext(connection) as one:
+        assert reminders_send(now=now) == 0
+    more_waiting(personas, application.route, 3)
+    assert reminders_send(now=now) == 3 * (len(REPORT_HOLDERS) + 1)
+    with CaptureQueriesContext(connection) as four:
+        assert reminders_send(now=now) == 0
+    assert len(one) == len(four) == 2
 
 
 def test_the_beat_task_sends_the_reminders(application, personas, settings):
@@ -247,3 +288,39 @@ def test_nobody_on_record_escalates_at_once(application, personas):
     reminders_send(now=after(application, LEVEL + 1))
     assert told(application) == []
     assert told(application, "escalation") == usernames(personas, "progression_coordinator")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="Two runs at once need two connections to PostgreSQL (CI sets DATABASE_URL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_reminder_once(monkeypatch):
+    from careerpath.demo import demo_data_load
+
+    demo_data_load()
+    monkeypatch.setattr(
+        workflow, "GUARDS", {**workflow.GUARDS, "ready_to_submit": lambda *args: None}
+    )
+    people = {name: User.objects.get(username=username) for name, username in PERSONAS.items()}
+    submitted = submitted_application(people)
+    now = after(submitted, 2 * LEVEL + 1)
+    mail.outbox.clear()
+    start, outcomes = threading.Barrier(2), []
+
+    def run():
+        try:
+            start.wait()
+            outcomes.append(reminders_send(now=now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2, outcomes
+    assert told(submitted) == usernames(people, *REPORT_HOLDERS)
+    assert told(submitted, "escalation") == usernames(people, "progression_coordinator")
+    assert len(emails_about(submitted)) == 3
