@@ -350,14 +350,19 @@ def _queries(client, url):
     return len(context.captured_queries)
 
 
+# The queue page: the session, the user, their roles, whom they cover for today, the applications
+# with their applicant, route, framework and council (one query), the header's council; the
+# coordinator adds the stuck reviews (one query) and the names of who holds them (one).
+QUEUE_QUERIES = {"line_manager": 6, "progression_coordinator": 8}
+
+
 @pytest.mark.parametrize("persona", ["line_manager", "progression_coordinator"])
 @pytest.mark.parametrize("url", [LIST, HOME])
 def test_the_queue_and_the_home_page_cost_the_same_at_3_and_300(
     client, route, line_manager, personas, persona, url
 ):
-    """Queue page: session and user, roles, cover held, the applications with their applicant,
-    route, framework and council, then the names of the people covered for and (coordinator)
-    of the holders of stuck reviews; the home page adds its other sections' own reads."""
+    """The home page adds its other sections' own reads to the queue's; neither grows with
+    the number of applications waiting."""
     waiting(route, 3, line_manager=line_manager, days_ago=40)
     client.force_login(personas[persona])
     client.get(url)  # warm the content type and session caches
@@ -367,4 +372,30 @@ def test_the_queue_and_the_home_page_cost_the_same_at_3_and_300(
     assert large == small
     page = client.get(url).content.decode()
     if url == LIST:
+        assert small == QUEUE_QUERIES[persona]
         assert page.count("Overdue</strong>") >= 300
+
+
+def test_the_reassign_page_costs_the_same_with_3_and_33_people_to_choose_from(
+    client, route, line_manager, coordinator, medway
+):
+    """The session, the user, their roles, whom they cover for, the application (with its
+    applicant, route, framework and council), the current holder's name (for the coordinator's
+    line, and again for where_is's), the people to choose from, the header's council: the same
+    however many managers the council has."""
+    from careerpath.models import RoleMembership
+
+    application = waiting(route, 1, line_manager=line_manager)[0]
+    url = reverse("portfolios:review-reassign", args=[application.pk])
+    client.force_login(coordinator)
+    client.get(url)
+    small = _queries(client, url)
+    managers = User.objects.bulk_create(
+        [User(username=f"manager-{n}", organisation=medway) for n in range(30)]
+    )
+    RoleMembership.objects.bulk_create(
+        [RoleMembership(user=m, organisation=medway, role="line_manager") for m in managers]
+    )
+    large = _queries(client, url)
+    assert small == large == 9
+    assert "manager-29" in client.get(url).content.decode()
