@@ -52,9 +52,9 @@ def demo_sessions_load(*, today=None):
 # Colleagues of the Lincolnshire demo worker (demo people like the rest), booked on the first
 # panel so the coordinator sees bookings.
 COLLEAGUES = ("colleague-1", "colleague-2")
-# Two more, booked with the worker: the reviewers' demo (portfolios/demo_reviews.py) writes and
-# submits their portfolios, for the practice supervisor's report and the team manager's
-# endorsement.
+# Two more, booked with the worker (or on the first panel, see below): the reviewers' demo
+# (portfolios/demo_reviews.py) writes and submits their portfolios, for the practice
+# supervisor's report and the team manager's endorsement.
 WITH_THE_WORKER = ("colleague-3", "colleague-4")
 
 
@@ -105,8 +105,12 @@ def demo_bookings_load():
     ).select_related("practice_supervisor", "team_manager")
     for colleague in colleagues:
         bookings.append(_agree_and_book(person=colleague, route=route, session=first))
+    # With the worker in April while evidence dated this week is still recent on its deadline
+    # (they submit at once); later in the year, on the first panel.
+    session = april if (april.submission_deadline - timezone.localdate()).days < 150 else first
     for colleague in User.objects.filter(
         username__in=[demo_username("lincolnshire", key) for key in WITH_THE_WORKER]
     ).select_related("practice_supervisor", "team_manager"):
-        bookings.append(_agree_and_book(person=colleague, route=route, session=april))
+        if not colleague.applications.exists():  # booked once; then theirs to submit
+            bookings.append(_agree_and_book(person=colleague, route=route, session=session))
     return bookings
