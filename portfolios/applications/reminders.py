@@ -73,10 +73,12 @@ def reminders_send(*, now=None):
             period=period,
             waited=waited,
             holders=holders,
+            # Not the applicant, nor a coordinator who holds the step (the eligibility check)
+            # and is reminded already.
             coordinators=[
                 person
                 for person in coordinators[application.organisation_id]
-                if person.pk != application.applicant_id
+                if person.pk != application.applicant_id and person not in holders
             ],
         )
     return sent

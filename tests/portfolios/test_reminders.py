@@ -337,3 +337,21 @@ def test_two_runs_at_once_send_each_reminder_once(monkeypatch):
     assert told(submitted) == usernames(people, *REPORT_HOLDERS)
     assert told(submitted, "escalation") == usernames(people, "progression_coordinator")
     assert len(emails_about(submitted)) == 3
+
+
+def test_a_coordinator_holding_the_eligibility_check_is_reminded_not_escalated_to(
+    application, personas, monkeypatch
+):
+    monkeypatch.setattr(
+        workflow,
+        "GUARDS",
+        {
+            **workflow.GUARDS,
+            **dict.fromkeys(("report_complete", "endorsement_complete"), lambda *args: None),
+        },
+    )
+    transition_apply(application=application, name="review", actor=personas["line_manager"])
+    transition_apply(application=application, name="endorse", actor=personas["team_manager"])
+    reminders_send(now=after(application, 2 * LEVEL + 1))
+    assert told(application) == usernames(personas, "progression_coordinator")
+    assert told(application, "escalation") == []
