@@ -28,7 +28,7 @@ from portfolios.services_observations import observation_save_draft, observation
 from tests.panels.booking_factories import session_on
 from tests.portfolios.application_factories import route_of, start
 
-from .conftest import audit, visit
+from .conftest import visit
 from .test_application_journeys import click, new_worker_like, switch_to
 
 pytestmark = pytest.mark.browser
@@ -230,6 +230,9 @@ def test_lincolnshire_report_with_kss_9_and_10_verified_then_the_team_managers_e
     supervisor, manager = worker.practice_supervisor, worker.team_manager
     switch_to(page, worker.username)
     submit(page, application)
+    visit(page, reverse("portfolios:application-detail", args=[application.pk]))
+    where = f"With {name_of(supervisor)} (practice supervisor) to write the manager's report"
+    assert where in main_text(page)
 
     # The practice supervisor is told, finds it in their queue and writes Section D's report.
     switch_to(page, supervisor.username)
@@ -267,11 +270,13 @@ def test_lincolnshire_report_with_kss_9_and_10_verified_then_the_team_managers_e
     row = queue_row(page, worker)
     assert not row.count(), "the endorsed application still waits for the team manager"
 
-    # The worker is told where it is.
+    # The worker is told where it is, and reads who did what.
     switch_to(page, worker.username)
     notified(page, "Your application moved on")
     visit(page, reverse("portfolios:application-detail", args=[application.pk]))
     assert "Endorsed" in main_text(page)
+    timeline_has(page, "Completed the manager's report", f"By {name_of(supervisor)}")
+    timeline_has(page, "Endorsed the application", f"By {name_of(manager)}")
 
 
 def test_dudley_referral_application_managers_summary_and_the_coordinators_confirmation(
@@ -354,7 +359,11 @@ def test_a_return_with_a_comment_a_changed_section_and_a_resubmission(page, demo
     switch_to(page, worker.username)
     notified(page, "Your application was returned for changes")
     visit(page, reverse("portfolios:application-detail", args=[application.pk]))
-    assert RETURN_COMMENT in main_text(page)
+    banner = " ".join(page.locator(".govuk-notification-banner").first.inner_text().split())
+    assert f"Returned for changes by {name_of(supervisor)}" in banner
+    assert RETURN_COMMENT in banner
+    comments = page.locator("#comments ~ ul.app-comment-thread").first.inner_text()
+    assert RETURN_COMMENT in comments
     click(page, page.locator(".govuk-task-list__link", has_text="Section B"))
     page.get_by_label("Please give a summary").fill(CHANGED_SUMMARY)
     click(page, page.get_by_role("button", name="Save and return to your application"))
@@ -412,4 +421,10 @@ def test_a_colleague_covers_for_an_absent_manager_and_acts_for_them(page, demo_p
     timeline_has(
         page, "Completed the manager's report", f"By {name_of(colleague)} for {name_of(supervisor)}"
     )
-    audit(page)
+
+    # The worker reads the same on their application's timeline.
+    switch_to(page, worker.username)
+    visit(page, reverse("portfolios:application-detail", args=[application.pk]))
+    timeline_has(
+        page, "Completed the manager's report", f"By {name_of(colleague)} for {name_of(supervisor)}"
+    )
