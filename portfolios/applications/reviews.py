@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from careerpath.models import Role, User
 from careerpath.permissions import has_role, is_staff_member
@@ -502,6 +503,8 @@ def referral_create(*, referrer, worker, route, supervision_on, decision):
     decision = (decision or "").strip()
     if not decision:
         raise ApplicationError("Record your decision: why supervision confirms the criteria")
+    if supervision_on is None or supervision_on > timezone.localdate():
+        raise ApplicationError("The date of the supervision must be today or in the past")
     by = route_workflow(route)["referral_by"]
     if not by:
         raise ApplicationError("This route does not open by referral")

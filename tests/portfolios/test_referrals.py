@@ -240,3 +240,15 @@ def test_the_referral_list_costs_the_same_for_3_and_30_staff(client, team_manage
     few = _list_queries(client, team_manager, dudley, route, 3)
     many = _list_queries(client, team_manager, dudley, route, 27)
     assert few == many == 9
+
+
+def test_the_service_refuses_a_supervision_date_in_the_future(team_manager, staff, route):
+    from portfolios.applications.reviews import referral_create
+    from portfolios.applications.workflow import ApplicationError
+
+    with pytest.raises(ApplicationError, match="today or in the past"):
+        referral_create(
+            referrer=team_manager, worker=staff, route=route,
+            supervision_on=timezone.localdate() + datetime.timedelta(days=1), decision="Yes",
+        )  # fmt: skip
+    assert not Application.objects.filter(applicant=staff).exists()
