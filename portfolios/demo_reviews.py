@@ -159,18 +159,19 @@ def _submit(application, person):
 
 def _report(application, step, author):
     """The author's part of the council's form for `step`, written in full."""
-    form = step_form(application, step)
+    applicant = application.applicant
     values = {}
-    for spec in form.fields:
-        value = _answer(spec, application.applicant, role_holder=author)
-        if not value and not spec.condition:
-            value = (
-                application.applicant.get_full_name()
-                if "applicant" in spec.label.lower() and "name" in spec.label.lower()
-                else author.get_full_name()
-                if spec.label.lower().startswith(("practice supervisor", "team manager"))
-                else REPORT.format(first=application.applicant.first_name)
-            )
+    for spec in step_form(application, step).fields:
+        label = spec.label.lower()
+        value = _answer(spec, applicant, role_holder=author)
+        if value or spec.condition:
+            pass  # answered, or asked only after a "Yes"
+        elif "applicant" in label and "name" in label:
+            value = applicant.get_full_name()
+        elif label.startswith(("practice supervisor", "team manager")):
+            value = author.get_full_name()
+        else:
+            value = REPORT.format(first=applicant.first_name)
         values[spec.key] = value
     return values
 
@@ -302,7 +303,7 @@ def _dudley():
             continue
         # Observed recently and rated 3 (Good): the newest observation is the one linked.
         _sign_observation(person, days_ago=10)
-        application = dudley_application_write(person=person, route=route)
+        dudley_application_write(person=person, route=route)
         application = _application(person)
         if not _submit(application, person):
             continue
