@@ -37,6 +37,8 @@ S = ApplicationState
 SUMMARY = "I hold a caseload of eleven families in the FAST team and co-work two court cases."
 CHANGED_SUMMARY = "I hold a caseload of twelve families and lead the team's court work."
 RETURN_COMMENT = "Section B should say which court work you led, not only co-worked."
+PRIVATE_COMMENT = "Checked with the team manager before returning it."
+REPLY = "I have added the court work I led to Section B."
 
 # --- The worker's writing, through the services ------------------------------------------------
 
@@ -240,11 +242,20 @@ def test_lincolnshire_report_with_kss_9_and_10_verified_then_the_team_managers_e
     open_from_queue(page, worker, "Write the manager's report")
     assert "For you to write the manager's report" in main_text(page)
     form = step_form(page)
+    overview = "4. Please provide a brief overview"
     fill_part(
         form,
         choices={"capability procedure": "No"},
-        texts={"4. Please provide a brief overview": "Strong court work; develop supervision."},
+        texts={overview: "Strong court work; develop supervision."},
     )
+    # Without verifying KSS 9 and 10 the report is refused, saying so, and nothing typed is lost.
+    click(page, form.get_by_role("button", name="Complete the report"))
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "verify KSS 9 and 10" in summary, summary
+    form = step_form(page)
+    assert form.get_by_label(overview).input_value() == "Strong court work; develop supervision."
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED
     form.get_by_label("I verify KSS 9 and 10").check()
     click(page, form.get_by_role("button", name="Complete the report"))
     application.refresh_from_db()
@@ -346,9 +357,19 @@ def test_a_return_with_a_comment_a_changed_section_and_a_resubmission(page, demo
     switch_to(page, worker.username)
     submit(page, application)
 
-    # The practice supervisor returns it with a comment.
+    # The practice supervisor notes something for reviewers only, then returns it with a
+    # comment (a return without one is refused).
     switch_to(page, supervisor.username)
     open_from_queue(page, worker, "Write the manager's report")
+    page.get_by_label("Add a comment").fill(PRIVATE_COMMENT)
+    page.get_by_label("Only reviewers can see this").check()
+    click(page, page.get_by_role("button", name="Add comment"))
+    assert PRIVATE_COMMENT in main_text(page)
+    click(page, page.get_by_role("button", name=f"Return to {name_of(worker)}"))
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Say what needs to change" in summary, summary
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED
     page.get_by_label("What needs to change").fill(RETURN_COMMENT)
     click(page, page.get_by_role("button", name=f"Return to {name_of(worker)}"))
     application.refresh_from_db()
@@ -364,21 +385,28 @@ def test_a_return_with_a_comment_a_changed_section_and_a_resubmission(page, demo
     assert RETURN_COMMENT in banner
     comments = page.locator("#comments ~ ul.app-comment-thread").first.inner_text()
     assert RETURN_COMMENT in comments
+    assert PRIVATE_COMMENT not in main_text(page)  # for reviewers only
     click(page, page.locator(".govuk-task-list__link", has_text="Section B"))
     page.get_by_label("Please give a summary").fill(CHANGED_SUMMARY)
     click(page, page.get_by_role("button", name="Save and return to your application"))
     submit(page, application)
     assert application.submissions.count() == 2
+    visit(page, reverse("portfolios:application-detail", args=[application.pk]))
+    page.get_by_label("Add a comment").fill(REPLY)
+    click(page, page.get_by_role("button", name="Add comment"))
+    assert REPLY in main_text(page)
 
-    # The supervisor sees it back in their queue and what changed.
+    # The supervisor is told, sees it back in their queue, the reply, and what changed.
     switch_to(page, supervisor.username)
     notified(page, f"{name_of(worker)}'s application waits for you to write the manager's report")
+    notified(page, f"{name_of(worker)} commented on their application")
     open_from_queue(page, worker, "Write the manager's report")
     changes = page.locator("#changes ~ table").first
     assert "What changed since the last submission" in main_text(page)
     assert CHANGED_SUMMARY in " ".join(changes.inner_text().split())
     assert SUMMARY in " ".join(changes.inner_text().split())
     timeline_has(page, "Returned it with this comment", f"By {name_of(supervisor)}")
+    assert REPLY in main_text(page) and PRIVATE_COMMENT in main_text(page)
 
 
 def test_a_colleague_covers_for_an_absent_manager_and_acts_for_them(page, demo_people):
