@@ -294,6 +294,8 @@ def test_dudley_referral_application_managers_summary_and_the_coordinators_confi
     page, demo_people
 ):
     worker = new_dudley_worker(demo_people)
+    # In Dudley's demo the team manager is the worker's line manager too: they refer, and
+    # later write the manager's summary.
     referrer, line_manager = worker.team_manager, worker.line_manager
     coordinator = demo_people["dudley.coordinator"]
     route = route_of("dudley", "childrens-social-workers", "SW-SSW")
