@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.models import AuditEvent, Notification
@@ -115,6 +116,18 @@ def delegation_create(*, delegator, delegate, starts_on, ends_on, reason, create
             details={"delegator": delegator.pk, "delegate": delegate.pk,
                      "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
         )  # fmt: skip
+        if created_by.pk != delegator.pk:
+            # Recorded by the coordinator for a manager who is away: they learn it on return.
+            notification_send(
+                recipient=delegator,
+                subject=f"{delegate.get_full_name() or delegate} is covering your reviews",
+                body=(
+                    f"{created_by.get_full_name() or created_by} recorded that from "
+                    f"{starts_on:%-d %B %Y} to {ends_on:%-d %B %Y} "
+                    f"{delegate.get_full_name() or delegate} covers the reviews waiting for you."
+                ),
+                url=reverse("careerpath:cover-list"),
+            )
         notification_send(
             recipient=delegate,
             subject=f"You are covering reviews for {delegator.get_full_name() or delegator}",
@@ -123,7 +136,7 @@ def delegation_create(*, delegator, delegate, starts_on, ends_on, reason, create
                 f"{delegator.get_full_name() or delegator} also wait for you. What you do is "
                 f"recorded as done by you for them."
             ),
-            url="/",
+            url=reverse("careerpath:cover-list"),
         )
     return delegation
 

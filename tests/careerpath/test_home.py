@@ -38,7 +38,8 @@ QUERY_BUDGETS = {
     # book a panel place; none here); their open applications with routes (a line each); for
     # everyone: the council's published frameworks
     "careerpath:home": 5 + 5 + 1 + 1 + 1 + 1 + 1,
-    "careerpath:notification-list": 4,  # session, user, organisation (header), notifications
+    # session, user, organisation and roles (header: the Reviews link), notifications
+    "careerpath:notification-list": 5,
 }
 
 
@@ -81,7 +82,8 @@ def test_notification_detail_query_budget(client, worker, django_assert_num_quer
         Notification.objects.create(recipient=worker, subject=f"S{number}", body="B")
     notification = Notification.objects.filter(recipient=worker).first()
     client.force_login(worker)
-    with django_assert_num_queries(6):
+    # One of them the roles, for the header's Reviews link.
+    with django_assert_num_queries(7):
         client.get(reverse("careerpath:notification-open", args=[notification.pk]))
 
 
