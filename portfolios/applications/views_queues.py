@@ -36,6 +36,8 @@ def review_list(request):
         "waiting": [(row, names.get(row.acting_for, "")) for row in waiting],
         "stuck": stuck,
         "is_coordinator": has_role(request.user, Role.PROGRESSION_COORDINATOR),
+        # Team managers refer (Dudley); the referral page says who else may.
+        "can_refer": has_role(request.user, Role.TEAM_MANAGER),
     })  # fmt: skip
 
 
