@@ -1,7 +1,9 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from careerpath import sign_in
 
@@ -48,3 +50,33 @@ class SignInForm(AuthenticationForm):
             raise
         sign_in.clear_failures(username=username)
         return cleaned
+
+
+class DateField(DateInputField):
+    """The Design System's day, month and year, with messages that say what to fix."""
+
+    def __init__(self, *, what, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+        self.error_messages["required"] = f"Enter {what}"
+        what_ = what.capitalize()
+        self.error_messages["incomplete"] = f"{what_} must include a day, month and year"
+        for field in self.fields:
+            field.validators[0].message = f"{what.capitalize()} must be a real date"
+
+    def compress(self, data_list):
+        try:
+            value = super().compress(data_list)
+        except ValidationError as error:
+            raise ValidationError(f"{self.what.capitalize()} must be a real date") from error
+        if value is not None and value.year < 1950:
+            raise ValidationError(f"{self.what.capitalize()} must be after 1950")
+        return value
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person, by name and job title, as colleagues know them."""
+
+    def label_from_instance(self, person):
+        name = person.get_full_name() or person.username
+        return f"{name} ({person.job_title})" if person.job_title else name

@@ -2,39 +2,11 @@
 offered are the council's active managers and coordinators, and services.delegation_create
 checks the rules again."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
-from django.core.exceptions import ValidationError
 
-
-class DateField(DateInputField):
-    """The Design System's day, month and year, with messages that say what to fix (as the
-    apps' own date fields; this shared app imports none of them)."""
-
-    def __init__(self, *, what, **kwargs):
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages["required"] = f"Enter {what}"
-        self.error_messages["incomplete"] = (
-            f"{what.capitalize()} must include a day, month and year"
-        )
-        for field in self.fields:
-            field.validators[0].message = f"{what.capitalize()} must be a real date"
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError(f"{self.what.capitalize()} must be a real date") from error
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        name = person.get_full_name() or person.username
-        return f"{name} ({person.job_title})" if person.job_title else name
-
+from careerpath.forms import DateField, PersonChoiceField
 
 REASONS = [
     ("Annual leave", "Annual leave"),

@@ -4,34 +4,14 @@ again (the route's council and state, the deadline, the capacity)."""
 import datetime
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 
+from careerpath.forms import DateField
 from panels.selectors import long_date
-
-
-class DateField(DateInputField):
-    """The Design System's day, month and year, with messages that say what to fix."""
-
-    def __init__(self, *, what, **kwargs):
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages["required"] = f"Enter {what}"
-        self.error_messages["incomplete"] = (
-            f"{what.capitalize()} must include a day, month and year"
-        )
-        for field in self.fields:
-            field.validators[0].message = f"{what.capitalize()} must be a real date"
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError(f"{self.what.capitalize()} must be a real date") from error
 
 
 class TextInput(forms.TextInput):

@@ -1,4 +1,3 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
@@ -6,32 +5,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from careerpath.forms import DateField
 from portfolios.models import KIND_CHOICES
 from portfolios.selectors import LibraryFilters
 from portfolios.services import StagedFile
 from portfolios.uploads import ACCEPTED
-
-
-class DateField(DateInputField):
-    """The Design System's day, month and year, with messages that say what to fix."""
-
-    def __init__(self, *, what, **kwargs):
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages["required"] = f"Enter {what}"
-        what_ = what.capitalize()
-        self.error_messages["incomplete"] = f"{what_} must include a day, month and year"
-        for field in self.fields:
-            field.validators[0].message = f"{what.capitalize()} must be a real date"
-
-    def compress(self, data_list):
-        try:
-            value = super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError(f"{self.what.capitalize()} must be a real date") from error
-        if value is not None and value.year < 1950:
-            raise ValidationError(f"{self.what.capitalize()} must be after 1950")
-        return value
 
 
 class ClearableFileInput(forms.ClearableFileInput):

@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from careerpath.forms import DateField
 from frameworks.rules import count_words
-from portfolios.forms import DateField
 from portfolios.models import RATINGS, PracticeType
 from portfolios.services_observations import FIELDS, MAX_WORDS
 

@@ -7,8 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
+from careerpath.forms import DateField
 from portfolios.applications.forms_engine import field_problems
-from portfolios.forms import DateField
 
 MAX_CHARACTERS = 20000
 
@@ -45,17 +45,17 @@ def _field(spec):
     return _text(spec)
 
 
-class SectionForm(forms.Form):
-    """One section of the application's form. Everything is optional while drafting (the
-    readiness check says what is still missing); word limits are enforced here."""
+class SpecForm(forms.Form):
+    """A form built from FieldSpecs of the council's form (a worker's section, a reviewer's part
+    of it): each spec's field and layout, word limits checked, and the values as stored."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    specs = ()
 
-    def __init__(self, *args, section, **kwargs):
-        self.section = section
-        super().__init__(*args, **kwargs)
+    def spec_layout(self, specs):
+        """Add a field per spec; returns their layout."""
+        self.specs = tuple(specs)
         layout = []
-        for spec in section.fields:
+        for spec in self.specs:
             self.fields[spec.key] = _field(spec)
             if spec.kind == "date":
                 layout.append(Field(spec.key))
@@ -67,14 +67,11 @@ class SectionForm(forms.Form):
                 layout.append(Field.textarea(spec.key, rows=8, max_words=spec.max_words))
             else:
                 layout.append(Field.text(spec.key, field_width=Fluid.TWO_THIRDS))
-        layout.append(Field("revision"))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        return layout
 
     def clean(self):
         cleaned = super().clean()
-        for spec in self.section.fields:
+        for spec in self.specs:
             value = cleaned.get(spec.key)
             if isinstance(value, str) and (problem := field_problems(spec, value)):
                 self.add_error(spec.key, problem)
@@ -83,7 +80,7 @@ class SectionForm(forms.Form):
     def values(self):
         """Field key -> text, as stored."""
         values = {}
-        for spec in self.section.fields:
+        for spec in self.specs:
             value = self.cleaned_data.get(spec.key)
             if isinstance(value, datetime.date):
                 value = value.isoformat()
@@ -91,6 +88,22 @@ class SectionForm(forms.Form):
                 value = "yes" if value else ""
             values[spec.key] = value or ""
         return values
+
+
+class SectionForm(SpecForm):
+    """One section of the application's form. Everything is optional while drafting (the
+    readiness check says what is still missing); word limits are enforced here."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, section, **kwargs):
+        self.section = section
+        super().__init__(*args, **kwargs)
+        layout = self.spec_layout(section.fields)
+        layout.append(Field("revision"))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout)
 
 
 def initial_for(section, values):

@@ -8,12 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from portfolios.forms import DateField
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        return person.get_full_name() or person.username
+from careerpath.forms import DateField, PersonChoiceField
 
 
 class RouteChoiceField(forms.ModelChoiceField):
