@@ -80,12 +80,17 @@ def is_eligibility_checker(user, application):
     return holds_step(user, application, "confirm_eligibility")
 
 
-def is_coordinator(user, application):
+def _in_role_not_applicant(user, application, role):
+    """Holds the role in the application's council and is not its applicant."""
     return (
         _same_council(user, application)
-        and has_role(user, Role.PROGRESSION_COORDINATOR)
+        and has_role(user, role)
         and user.pk != application.applicant_id
     )
+
+
+def is_coordinator(user, application):
+    return _in_role_not_applicant(user, application, Role.PROGRESSION_COORDINATOR)
 
 
 def is_referrer(user, application):
@@ -104,19 +109,11 @@ def is_referrer(user, application):
 def is_panel_member(user, application):
     # Panels narrow this to the members of the application's session (issue 11) by
     # registering a stricter check with workflow.register_actor("panel_member", ...).
-    return (
-        _same_council(user, application)
-        and has_role(user, Role.PANEL_MEMBER)
-        and user.pk != application.applicant_id
-    )
+    return _in_role_not_applicant(user, application, Role.PANEL_MEMBER)
 
 
 def is_appeal_authority(user, application):
-    return (
-        _same_council(user, application)
-        and has_role(user, Role.APPEAL_AUTHORITY)
-        and user.pk != application.applicant_id
-    )
+    return _in_role_not_applicant(user, application, Role.APPEAL_AUTHORITY)
 
 
 def is_decider(user, application):
