@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from careerpath.dates import long_date
 from careerpath.models import AuditEvent, Notification
 
 
@@ -123,7 +124,7 @@ def delegation_create(*, delegator, delegate, starts_on, ends_on, reason, create
                 subject=f"{delegate.get_full_name() or delegate} is covering your reviews",
                 body=(
                     f"{created_by.get_full_name() or created_by} recorded that from "
-                    f"{starts_on:%-d %B %Y} to {ends_on:%-d %B %Y} "
+                    f"{long_date(starts_on)} to {long_date(ends_on)} "
                     f"{delegate.get_full_name() or delegate} covers the reviews waiting for you."
                 ),
                 url=reverse("careerpath:cover-list"),
@@ -132,7 +133,7 @@ def delegation_create(*, delegator, delegate, starts_on, ends_on, reason, create
             recipient=delegate,
             subject=f"You are covering reviews for {delegator.get_full_name() or delegator}",
             body=(
-                f"From {starts_on:%-d %B %Y} to {ends_on:%-d %B %Y} the reviews waiting for "
+                f"From {long_date(starts_on)} to {long_date(ends_on)} the reviews waiting for "
                 f"{delegator.get_full_name() or delegator} also wait for you. What you do is "
                 f"recorded as done by you for them."
             ),

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from careerpath.dates import long_date
 from careerpath.selectors import AttentionItem
 from frameworks.facts import current_level_of, person_facts
 from frameworks.models import (
@@ -21,10 +22,6 @@ from frameworks.models import (
 from frameworks.permissions import frameworks_visible_to
 from frameworks.rules import JUDGEMENT, NOT_MET, TIME_RULE_TYPES, eligible_from, evaluate
 from frameworks.selectors import eligibility_rules_of, level_code_matches
-
-
-def _day(day):
-    return f"{day.day} {day:%B %Y}"
 
 
 def matching_level(*, person, current):
@@ -61,7 +58,7 @@ class Eligibility:
         if time_not_met and self.eligible_on is None:
             text = "Not eligible yet: a date the time counts from is not recorded"
         elif time_not_met:
-            text = f"Eligible from {_day(self.eligible_on)}"
+            text = f"Eligible from {long_date(self.eligible_on)}"
             text += " at the earliest" if not_met else ""
         elif not_met:
             text = "Not eligible yet"
@@ -95,7 +92,7 @@ def worker_progress(user):
             AttentionItem(
                 label=f"Your current level: {level.role.title}, {level}",
                 url=reverse("frameworks:role-detail", args=[level.role_id]),
-                hint=f"Since {_day(current.started_on)}, in {level.role.framework.title}",
+                hint=f"Since {long_date(current.started_on)}, in {level.role.framework.title}",
             )
         )
         routes = (
@@ -126,7 +123,7 @@ def worker_progress(user):
     ):
         target = plan.target_level
         framework = target.role.framework
-        hint = f"Updated {_day(timezone.localtime(plan.updated_at))}"
+        hint = f"Updated {long_date(timezone.localtime(plan.updated_at))}"
         if framework.status != FrameworkStatus.PUBLISHED:
             hint += f"; made against version {framework.version}, since replaced"
         items.append(

@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from careerpath.dates import long_date
+
 MET, NOT_MET, JUDGEMENT = "met", "not met", "needs judgement"
 
 RULE_TYPES = {
@@ -149,10 +151,6 @@ def count_words(text):
     return len(text.split()) if text else 0
 
 
-def _day(day):
-    return f"{day.day} {day:%B %Y}"
-
-
 def join_words(words, conjunction="and"):
     words = list(words)
     if len(words) <= 1:
@@ -197,7 +195,7 @@ def _months_reason(rule, start, on, what):
     have, need = months_between(start, on), rule["months"]
     reason = _tally(have, need, f"month {what}", f"months {what}")
     if have < need:
-        reason += f" (you reach {need} months on {_day(add_months(start, need))})"
+        reason += f" (you reach {need} months on {long_date(add_months(start, need))})"
     return _result(rule, have >= need, reason, have, need)
 
 
@@ -274,7 +272,7 @@ def windows_phrase(windows, on=None):
     for months, n in sorted(Counter(windows).items()):
         part = f"{_number(n)} within the last {months} months"
         if on is not None:
-            part += f" (on or after {_day(add_months(on, -months))})"
+            part += f" (on or after {long_date(add_months(on, -months))})"
         parts.append(part)
     return join_words(parts)
 
@@ -308,8 +306,8 @@ def recency_lookahead(rule, facts, on, today, when):
         return None
     one = KIND_NAMES[kind][0]
     return (
-        f"Your latest {one} is from {_day(max(past))}; by {when} on {_day(on)} it will be "
-        f"more than {min(unfilled_then)} months old"
+        f"Your latest {one} is from {long_date(max(past))}; by {when} on {long_date(on)} it "
+        f"will be more than {min(unfilled_then)} months old"
     )
 
 

@@ -8,6 +8,8 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.utils import timezone
 
+from careerpath.dates import long_date
+
 PRODUCT_ID = "-//careerpath//Panel sessions//EN"
 
 
@@ -66,7 +68,7 @@ def session_invitation_ics(*, session, attendee, sequence=0, now=None):
     cancelled = session.status == "cancelled"
     description = [f"Career progression panel for {session.route.title}."]
     deadline = session.submission_deadline
-    description.append(f"Submit your portfolio by {deadline.day} {deadline:%B %Y}.")
+    description.append(f"Submit your portfolio by {long_date(deadline)}.")
     if session.meeting_url:
         description.append(f"Join online: {session.meeting_url}")
     if session.location:

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
+from careerpath.dates import long_date
 from careerpath.selectors import AttentionItem
 from frameworks.models import Standard
 from frameworks.rules import eligible_from
@@ -17,13 +18,6 @@ from panels.permissions import (
     sessions_managed_by,
     sessions_visible_to,
 )
-
-
-def long_date(value):
-    """8 April 2027, the way GOV.UK writes dates (a datetime in the service's time zone)."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return dateformat.format(value, "j F Y")
 
 
 def with_places_taken(sessions):

@@ -3,6 +3,7 @@ number of observations."""
 
 from django.urls import reverse
 
+from careerpath.dates import long_date
 from careerpath.models import Role
 from careerpath.selectors import AttentionItem
 from frameworks.selectors import standards_of_set
@@ -39,7 +40,7 @@ def observations_of(*, worker):
 
 
 def _date(day):
-    return f"{day.day} {day:%B %Y}" if day else "no date yet"
+    return long_date(day) if day else "no date yet"
 
 
 def observer_attention(role):

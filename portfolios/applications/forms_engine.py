@@ -16,11 +16,13 @@ standard's statement is keyed "kss-<n>" and a criterion's "criterion-<pk>", and 
 sources of evidence has "sources" in its key.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from careerpath.dates import long_date
 from careerpath.models import Role
 from frameworks.rules import count_words
 
@@ -460,11 +462,8 @@ class SectionState:
         for spec in self.section.fields:
             value = str((self.values or {}).get(spec.key) or "")
             if spec.kind == "date" and value:
-                try:
-                    day = datetime.date.fromisoformat(value)
-                    value = f"{day.day} {day:%B %Y}"
-                except ValueError:
-                    pass
+                with contextlib.suppress(ValueError):  # a date typed before the field was one
+                    value = long_date(datetime.date.fromisoformat(value))
             elif spec.kind == "declaration":
                 value = "Confirmed" if value else ""
             rows.append((spec, value))

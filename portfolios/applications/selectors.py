@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from careerpath.dates import long_date
 from frameworks.facts import current_level_of
 from frameworks.models import FrameworkStatus, ProgressionRoute, Rule, Standard
 from frameworks.rules import NOT_MET, TIME_RULE_TYPES, eligible_from, evaluate
@@ -115,10 +116,6 @@ class StartEligibility:
     message: str
 
 
-def _day(day):
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
 def _first_panel_month(route, on):
     """The first month of the route's panel cadence on or after `on`, as (year, month)."""
     months = sorted(int(m) for m in (route.panel or {}).get("months") or [])
@@ -147,34 +144,34 @@ def eligibility_for(*, person, route, application=None, today=None):
     )
     first_panel, message = booked, ""
     if booked:
-        where = f"on {_day(on)}, the date of your panel"
+        where = f"on {long_date(on)}, the date of your panel"
     else:
-        where = f"on {_day(on)}, the date of the next panel" if on != today else "today"
+        where = f"on {long_date(on)}, the date of the next panel" if on != today else "today"
     if not time_not_met:
         message = f"You meet the time rules {where}"
     elif eligible_on is None:
         message = "A date the time counts from is not on your record: ask HR to add it"
     elif booked:
         message = (
-            f"You will be eligible on {_day(eligible_on)}: that is after your panel on "
-            f"{_day(booked)}"
+            f"You will be eligible on {long_date(eligible_on)}: that is after your panel on "
+            f"{long_date(booked)}"
         )
     elif route.panel:
         first_panel = next_panel_date(route=route, on=eligible_on)
         if first_panel:
             message = (
-                f"You will be eligible on {_day(eligible_on)}: the panel on "
-                f"{_day(first_panel)} is the first you can attend"
+                f"You will be eligible on {long_date(eligible_on)}: the panel on "
+                f"{long_date(first_panel)} is the first you can attend"
             )
         elif (month := _first_panel_month(route, eligible_on)) is not None:
             message = (
-                f"You will be eligible on {_day(eligible_on)}: the "
+                f"You will be eligible on {long_date(eligible_on)}: the "
                 f"{calendar.month_name[month[1]]} {month[0]} panel is the first you can attend"
             )
         else:
-            message = f"You will be eligible on {_day(eligible_on)}"
+            message = f"You will be eligible on {long_date(eligible_on)}"
     else:
-        message = f"You will be eligible on {_day(eligible_on)}"
+        message = f"You will be eligible on {long_date(eligible_on)}"
     if note:
         message = f"{message}. {note}"
     return StartEligibility(report, on, eligible_on, first_panel, message)
