@@ -20,6 +20,7 @@ from careerpath.models import LevelHistory, Role, RoleMembership, User
 from panels.selectors import bookable_sessions
 from portfolios.demo import minimal_pdf
 from portfolios.models import Application, ApplicationState
+from tests.portfolios.application_factories import route_of, start
 
 from .conftest import add_evidence_item, audit, sign_in, visit
 
@@ -285,8 +286,14 @@ def test_a_dudley_worker_writes_appendix_a_and_b_links_an_observation_and_submit
     page, demo_people
 ):
     worker = new_worker_like(demo_people["dudley.worker"], "dudley.newcomer", "Megan", "Hall")
+    # The route opens by the team manager's referral (its page is walked in
+    # test_review_journeys.py); here the worker finds the application it opened.
+    application = start(
+        applicant=worker, route=route_of("dudley", "childrens-social-workers", "SW-SSW")
+    )
     sign_in(page, worker.username)
-    application = start_application(page, worker, "Social Worker to Senior Social Worker")
+    visit(page, reverse("portfolios:application-detail", args=[application.pk]))
+    assert readiness_tag(page) == "Not ready"
     # Dudley's coordinator gives the panel time once the application arrives: nothing to book.
     assert not page.get_by_role("link", name="Book your panel place", exact=True).count()
 
