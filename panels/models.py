@@ -1,5 +1,6 @@
-"""What the organisation decides: the panel sessions a progression coordinator arranges, and the
-places booked on them, which count against a session's capacity (panels.selectors.places_taken)."""
+"""What the organisation decides: the panel sessions a progression coordinator arranges, the
+places booked on them (which count against a session's capacity, panels.selectors.places_taken),
+who sits on each, and the decisions, judgements, targets and appeals recorded there."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,6 +44,11 @@ class PanelSession(models.Model):
         max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     notes = models.TextField(blank=True)
+    # Set when the coordinator releases the panel pack: members read it only from then.
+    pack_released_at = models.DateTimeField(null=True, blank=True)
+    pack_released_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -141,3 +147,184 @@ class Booking(models.Model):
     @property
     def is_live(self):
         return self.cancelled_at is None
+
+
+# --- Who sits on a session, and what they may not judge ---------------------------------------
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    MEMBER = "member", "Member"
+    CO_OPTED = "co_opted", "Co-opted member"
+    CICC = "cicc", "Children in Care Council representative"
+    OBSERVER = "observer", "Observer"
+
+
+class SessionMember(models.Model):
+    """A person sitting on a session, in a role (Lincolnshire: two Heads of Service and
+    optionally co-opted HR; Dudley: chaired by the Principal Social Worker). Observers read the
+    pack but never judge."""
+
+    session = models.ForeignKey(PanelSession, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="panel_seats")
+    role = models.CharField(max_length=20, choices=MemberRole.choices)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_seat_per_person"),
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(role="chair"), name="one_chair_per_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()}) on {self.session}"
+
+
+class ConflictDeclaration(models.Model):
+    """A member's own declaration that they cannot judge one application (the conflicts that
+    follow from line management or the report are computed, not declared)."""
+
+    member = models.ForeignKey(SessionMember, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(
+        "portfolios.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField()
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "application"], name="one_conflict_per_member_application"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member.person} declared a conflict for {self.application}"
+
+
+# --- Decisions ---------------------------------------------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    PROGRESSED = "progressed", "Progressed"
+    DEFERRED = "deferred", "Deferred"
+    NOT_PROGRESSED = "not_progressed", "Not progressed"
+
+
+class Decision(models.Model):
+    """The decision on one hearing of an application, recorded once, as it is made: by the
+    session's chair (panel routes) or by the person the route names (Medway: the line manager).
+    Everything after it (the pay date, the level history, the appeal's last day) is computed from
+    it. A hearing after an upheld appeal is a second decision."""
+
+    application = models.ForeignKey(
+        "portfolios.Application", on_delete=models.PROTECT, related_name="decisions"
+    )
+    hearing = models.PositiveSmallIntegerField(default=1)
+    session = models.ForeignKey(
+        PanelSession, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    on_behalf_of = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    # The day the evidence was heard: the session's date, or the day a line manager decided.
+    heard_on = models.DateField()
+    sat = models.ManyToManyField(User, related_name="+", blank=True)
+    reasons = models.TextField(blank=True)
+    # Progressed: the new level and pay, effective from the route's rule (the seeds: the panel
+    # date), and entered in the worker's level history from that day.
+    effective_date = models.DateField(null=True, blank=True)
+    new_level_code = models.CharField(max_length=30, blank=True)
+    new_level_name = models.CharField(max_length=200, blank=True)
+    grade = models.CharField(max_length=60, blank=True)
+    pay_point = models.CharField(max_length=60, blank=True)
+    # Deferred: what to do before trying again, and when.
+    further_work = models.TextField(blank=True)
+    suggested_session = models.ForeignKey(
+        PanelSession, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The last day an appeal may be lodged, where the route allows one.
+    appeal_due_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "hearing"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "hearing"], name="one_decision_per_hearing"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.application}"
+
+
+class Judgement(models.Model):
+    """Met or not yet met, for one allocated standard (by number) or one criterion."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="judgements")
+    standard_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    criterion = models.ForeignKey(
+        "frameworks.Criterion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    met = models.BooleanField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decision", "standard_number", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(standard_number__isnull=False, criterion__isnull=True)
+                | Q(standard_number__isnull=True, criterion__isnull=False),
+                name="judgement_of_one_thing",
+            )
+        ]
+
+    def __str__(self):
+        what = f"KSS {self.standard_number}" if self.standard_number else str(self.criterion)
+        return f"{what}: {'met' if self.met else 'not yet met'}"
+
+
+class TargetTerm(models.TextChoices):
+    SHORT = "short_term", "Short term"
+    MEDIUM = "medium_term", "Medium term"
+    LONG = "long_term", "Long term"
+
+
+class Target(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="targets")
+    term = models.CharField(max_length=20, choices=TargetTerm.choices)
+    text = models.TextField()
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["decision", "due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_term_display()} target by {self.due_on}"
+
+
+class Appeal(models.Model):
+    """The worker's appeal against a decision, lodged in writing within the route's window,
+    saying where the panel did not follow procedure; the appeal authority's decision is final.
+    Upheld: the application returns for a new hearing at a later session."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="appeal")
+    lodged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    lodged_at = models.DateTimeField(auto_now_add=True)
+    grounds = models.TextField()
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    upheld = models.BooleanField(null=True, blank=True)
+    reasons = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Appeal against {self.decision}"
