@@ -122,7 +122,7 @@ def is_decider(user, application):
         return holds_step(user, application, "decide")
     from portfolios.applications.workflow import ACTORS
 
-    return ACTORS["panel_member"](user, application)
+    return ACTORS["panel_chair"](user, application)
 
 
 def is_reviewer(user, application):
@@ -134,10 +134,6 @@ def is_reviewer(user, application):
     step = step_at(application.route, state)
     if step is None:
         return False
-    if step == "hear":
-        from portfolios.applications.workflow import ACTORS
-
-        return ACTORS["panel_member"](user, application)
     if step == "decide":
         return is_decider(user, application)
     return holds_step(user, application, step)
@@ -246,18 +242,25 @@ def get_application_to_review(user, pk):
     return application
 
 
+# Others who read submissions (panels: the members of a session whose pack is released), as
+# functions user -> Application queryset; portfolios never imports panels.
+SUBMISSION_READERS = []
+
+
+def register_submission_reader(readable_by):
+    if readable_by not in SUBMISSION_READERS:
+        SUBMISSION_READERS.append(readable_by)
+
+
 def get_submission_for(user, pk):
     """A submission of an application the person may see or review (the same rules as the
-    application's pages); 404 otherwise."""
-    submission = (
-        Submission.objects.filter(
-            Q(application__in=applications_visible_to(user))
-            | Q(application__in=applications_reviewable_by(user)),
-            pk=pk,
-        )
-        .select_related("application")
-        .first()
+    application's pages), or that a registered reader lets them read; 404 otherwise."""
+    readable = Q(application__in=applications_visible_to(user)) | Q(
+        application__in=applications_reviewable_by(user)
     )
+    for readable_by in SUBMISSION_READERS:
+        readable |= Q(application__in=readable_by(user))
+    submission = Submission.objects.filter(readable, pk=pk).select_related("application").first()
     if submission is None:
         raise Http404
     return submission

@@ -18,7 +18,6 @@ STEP_ACTIONS = {
     "review": "Write the manager's report",
     "endorse": "Endorse",
     "confirm_eligibility": "Confirm the criteria are met",
-    "hear": "Hear at panel",
     "decide": "Decide",
 }
 
@@ -74,7 +73,7 @@ def review_queue(*, user, today=None):
     rows = []
     for application in candidates:
         holder = current_holder(application)
-        if holder is None or holder.step == "hear":
+        if holder is None or holder.at_panel:
             continue  # the panel's work is listed with its session
         person_id = can.acting_for(user, holder, application)
         if person_id is None:
@@ -102,7 +101,7 @@ def stuck_reviews(*, user, today=None):
         .order_by("state_changed_at", "pk")
     ):
         holder = current_holder(application)
-        if holder is None or holder.step == "hear":
+        if holder is None or holder.at_panel:
             continue
         row = _waiting(application, holder, today=today)
         if row.overdue or (holder.by_name and not holder.person_ids):
@@ -168,7 +167,6 @@ TIMELINE_ACTIONS = {
     "application.endorse": "Endorsed the application",
     "application.confirm_eligibility": "Confirmed the criteria are met",
     "application.reassign": "Reassigned the review",
-    "application.hear": "Recorded the hearing",
     "application.decide_progressed": "Recorded the decision: progressed",
     "application.decide_deferred": "Recorded the decision: deferred",
     "application.decide_not_progressed": "Recorded the decision: not progressed",

@@ -54,8 +54,8 @@ def reminders_send(*, now=None):
     )
     for application in candidates:
         holder = current_holder(application)
-        if holder is None or holder.step == "hear":
-            continue  # the panel's hearing waits for its session, not for a person
+        if holder is None or holder.at_panel:
+            continue  # the panel's decision waits for its session, not for a person
         level = service_level_days(application.route)
         waited = working_days_between(timezone.localdate(application.state_changed_at), today)
         period = overdue_period(waited, level)

@@ -57,7 +57,6 @@ STEP_NAMES = {
     "review": "write the manager's report",
     "endorse": "endorse the application",
     "confirm_eligibility": "confirm the criteria are met",
-    "hear": "hear the application at panel",
     "decide": "decide the application",
 }
 
@@ -455,8 +454,8 @@ def handover_notify(*, application, actor=None, step=None):
     holder = current_holder(application)
     title = application.route.title
     name = application.applicant.get_full_name() or str(application.applicant)
-    # The panel's hearing is arranged with its session (panels); every other step is a person's.
-    if holder is not None and holder.step != "hear":
+    # The panel's decision is arranged with its session (panels); every other step is a person's.
+    if holder is not None and not holder.at_panel:
         for person in holders_to_tell(application):
             notification_send(
                 recipient=person,
@@ -572,7 +571,11 @@ def review_reassign(*, application, actor, to, reason):
         if not can.is_coordinator(actor, locked):
             raise ApplicationError("Only the progression coordinator reassigns a review")
         step = step_at(locked.route, locked.state)
-        if locked.state not in UNDER_REVIEW or step not in STEP_NAMES or step == "hear":
+        if (
+            locked.state not in UNDER_REVIEW
+            or step not in STEP_NAMES
+            or holder_of(locked, step).at_panel
+        ):
             raise ApplicationError("Only a review waiting for someone can be reassigned")
         if (
             to is None

@@ -61,7 +61,21 @@ REPORT_ROLES = (Role.PRACTICE_SUPERVISOR, Role.LINE_MANAGER)
 
 
 def route_workflow(route):
-    return {**DEFAULT_WORKFLOW, **(getattr(route, "workflow", None) or {})}
+    workflow = {**DEFAULT_WORKFLOW, **(getattr(route, "workflow", None) or {})}
+    workflow["outcomes"] = route_outcomes(route, workflow)
+    return workflow
+
+
+def route_outcomes(route, workflow=None):
+    """The decisions this route allows: its panel's outcomes where it has a panel; a line
+    manager (Medway) progresses or defers; a panel route without panel data allows all three."""
+    workflow = workflow or {**DEFAULT_WORKFLOW, **(getattr(route, "workflow", None) or {})}
+    panel = getattr(route, "panel", None) or {}
+    if panel.get("outcomes"):
+        return tuple(S(outcome) for outcome in panel["outcomes"] if outcome in S.values)
+    if workflow["decided_by"] == "panel":
+        return DECISIONS
+    return (S.PROGRESSED, S.DEFERRED)
 
 
 def service_level_days(route):
@@ -72,18 +86,16 @@ def service_level_days(route):
 
 
 def review_sources(workflow):
-    """{step: the state it starts from} on this route, plus "hear" and "decide"."""
+    """{step: the state it starts from} on this route, plus "decide": recording the decision
+    is one transition from the state the review pipeline leaves (the panel's hearing and its
+    decision are one record, held by the session's chair)."""
     sources = {}
     state = S.SUBMITTED
     for step, key, leaves in REVIEW_PIPELINE:
         if workflow.get(key):
             sources[step] = state
             state = leaves
-    if workflow["decided_by"] == "panel":
-        sources["hear"] = state
-        sources["decide"] = S.HEARD
-    else:
-        sources["decide"] = state
+    sources["decide"] = state
     return sources
 
 
@@ -110,7 +122,7 @@ def report_roles(route):
 class Holder:
     """Who holds one step of one application."""
 
-    step: str  # a review step, "hear" or "decide"
+    step: str  # a review step or "decide"
     roles: tuple  # the roles it waits for
     # The people named for it (the applicant's managers, or whoever it was reassigned to).
     person_ids: tuple = ()
@@ -119,6 +131,11 @@ class Holder:
     # holding one of `roles` in the council holds it.
     by_name: bool = True
     reassigned: bool = False
+
+    @property
+    def at_panel(self):
+        """The panel's decision: arranged with its session, not waiting in a person's queue."""
+        return self.step == "decide" and Role.PANEL_MEMBER in self.roles and not self.reassigned
 
     @property
     def role_label(self):

@@ -95,7 +95,7 @@ def review_reassign_view(request, pk):
         raise PermissionDenied
     application = get_application_to_review(request.user, pk)
     holder = current_holder(application) if application.state in UNDER_REVIEW else None
-    if holder is None or holder.step == "hear":
+    if holder is None or holder.at_panel:
         messages.info(request, "This application is not waiting for a review to reassign")
         return redirect("portfolios:review-list")
     form = ReassignForm(request.POST if request.method == "POST" else None, application=application)

@@ -60,6 +60,9 @@ ACTORS = {
     "eligibility_checker": can.is_eligibility_checker,
     "coordinator": can.is_coordinator,
     "panel_member": can.is_panel_member,
+    # Who records a panel's decision: panels narrows it to the chair of the application's
+    # session who is not conflicted (panels.apps).
+    "panel_chair": can.is_panel_member,
     "appeal_authority": can.is_appeal_authority,
     "reviewer": can.is_reviewer,
     "decider": can.is_decider,
@@ -146,6 +149,10 @@ def _panel(workflow):
     return workflow["decided_by"] == "panel"
 
 
+def _allows(outcome):
+    return lambda workflow: outcome in workflow["outcomes"]
+
+
 TRANSITIONS = {
     t.name: t
     for t in (
@@ -196,23 +203,16 @@ TRANSITIONS = {
             done_message="Eligibility has already been confirmed",
             description="Confirm the criteria are met",
         ),
-        # Issue 11: the panel and the decision.
-        Transition(
-            "hear", UNDER_REVIEW, S.HEARD, "panel_member", review_step="hear", uses=_panel,
-            done_message="The panel has already heard the application",
-            description="Record the hearing", implemented=False,
-        ),
+        # Issue 11: the decision, recorded in one transition from the state the review
+        # pipeline leaves (panels.decisions.decision_record), by whoever the route names: the
+        # chair of the application's session, or (Medway) the line manager. Each outcome only
+        # where the route allows it (steps.route_outcomes).
         *(
             Transition(
-                f"decide_{outcome.value}", (S.HEARD, *UNDER_REVIEW), outcome, "decider",
-                review_step="decide",
-                uses=(
-                    (lambda w: w["decided_by"] == "panel")
-                    if outcome == S.NOT_PROGRESSED
-                    else _always
-                ),
+                f"decide_{outcome.value}", UNDER_REVIEW, outcome, "decider",
+                review_step="decide", uses=_allows(outcome),
                 done_message="The decision has already been recorded",
-                description=f"Record the decision ({outcome.label.lower()})", implemented=False,
+                description=f"Record the decision ({outcome.label.lower()})",
             )
             for outcome in DECISIONS
         ),

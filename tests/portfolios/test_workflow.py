@@ -43,7 +43,6 @@ WALK = [
     ("review", "line_manager"),
     ("endorse", "team_manager"),
     ("confirm_eligibility", "progression_coordinator"),
-    ("hear", "panel_member"),
     ("decide_deferred", "panel_member"),
     ("lodge_appeal", "worker"),
     ("decide_appeal", "appeal_authority"),
@@ -60,7 +59,6 @@ ALLOWED = {
     ("review", "every"): MANAGERS,
     ("endorse", "every"): {"team_manager"},
     ("confirm_eligibility", "every"): {"progression_coordinator"},
-    ("hear", "every"): {"panel_member"},
     ("decide_progressed", "every"): {"panel_member"},
     ("decide_deferred", "every"): {"panel_member"},
     ("decide_not_progressed", "every"): {"panel_member"},
@@ -79,6 +77,13 @@ CASES = [
     for (name, flow) in ALLOWED
     for persona in EVERYONE
 ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def panel_members_chair(monkeypatch):
+    """Who chairs the application's session, not conflicted, is panels' rule (tested in
+    tests/panels): here the council's panel member records the panel's decision."""
+    monkeypatch.setitem(workflow.ACTORS, "panel_chair", workflow.can.is_panel_member)
 
 
 @pytest.fixture(autouse=True)
@@ -164,7 +169,7 @@ def test_each_transition_is_refused_from_a_state_it_does_not_start_from(personas
     application = _application(personas, flow)
     sources = workflow.sources_on_route(TRANSITIONS[name], application.route)
     wrong = next(
-        state for state in (S.DRAFTING, S.SUBMITTED, S.DEFERRED, S.HEARD)
+        state for state in (S.DRAFTING, S.SUBMITTED, S.DEFERRED, S.ELIGIBILITY_CONFIRMED)
         if state not in sources and state != TRANSITIONS[name].target
     )  # fmt: skip
     _walk_to(application, wrong, personas)
@@ -176,7 +181,7 @@ def test_each_transition_is_refused_from_a_state_it_does_not_start_from(personas
 
 
 @pytest.mark.parametrize(
-    "name, flow", [("review", "line"), ("endorse", "line"), ("hear", "line"),
+    "name, flow", [("review", "line"), ("endorse", "line"), ("lodge_appeal", "line"),
                    ("confirm_eligibility", "line"), ("decide_not_progressed", "line")],
 )  # fmt: skip
 def test_a_step_the_route_does_not_use_is_refused(personas, name, flow):
@@ -192,12 +197,26 @@ def test_the_review_steps_follow_one_another_as_the_route_says():
         "review": S.SUBMITTED,
         "endorse": S.REVIEWED,
         "confirm_eligibility": S.ENDORSED,
-        "hear": S.ELIGIBILITY_CONFIRMED,
-        "decide": S.HEARD,
+        "decide": S.ELIGIBILITY_CONFIRMED,
     }
     assert review_sources(LINE_MANAGER_DECIDES) == {"decide": S.SUBMITTED}
     dudley = {**EVERY_STEP, "endorsement_by": None}
     assert review_sources(dudley)["confirm_eligibility"] == S.REVIEWED
+
+
+def test_each_decision_is_used_only_where_the_route_allows_it():
+    from types import SimpleNamespace
+
+    def decisions(panel, flow):
+        route = SimpleNamespace(workflow=flow, panel=panel)
+        names = {t.name for t in workflow.transitions_for_route(route)}
+        return names & {f"decide_{outcome}" for outcome in S.values}
+
+    lincolnshire = {"outcomes": ["progressed", "deferred"]}
+    dudley = {"outcomes": ["progressed", "not_progressed"]}
+    assert decisions(lincolnshire, EVERY_STEP) == {"decide_progressed", "decide_deferred"}
+    assert decisions(dudley, EVERY_STEP) == {"decide_progressed", "decide_not_progressed"}
+    assert decisions(None, LINE_MANAGER_DECIDES) == {"decide_progressed", "decide_deferred"}
 
 
 def test_an_unregistered_guard_refuses(personas, monkeypatch):
