@@ -13,9 +13,11 @@ class PanelsConfig(AppConfig):
         from careerpath.demo import demo_data_loaded
         from careerpath.models import Role
         from careerpath.selectors import register_attention
+        from panels.pack import applications_in_released_packs_of
         from panels.selectors import booking_attention, coordinator_attention, next_panel_date_for
         from panels.services import booking_release_on_withdrawal
         from portfolios.applications.booking import register_booking_pages
+        from portfolios.applications.permissions import register_submission_reader
         from portfolios.applications.selectors import register_next_panel_date
         from portfolios.models import Application
 
@@ -30,6 +32,8 @@ class PanelsConfig(AppConfig):
             book=lambda pk: reverse("panels:application-book", args=[pk]),
             booked=lambda pk: reverse("panels:booking-detail", args=[pk]),
         )
+        # Members of a session read its submissions' PDFs once the pack is released.
+        register_submission_reader(applications_in_released_packs_of)
         post_save.connect(
             booking_release_on_withdrawal, sender=Application, dispatch_uid="panels-withdrawal"
         )

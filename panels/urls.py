@@ -1,6 +1,6 @@
 from django.urls import path
 
-from panels import views
+from panels import views, views_appeals, views_membership
 
 app_name = "panels"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     path("sessions/upcoming/", views.session_upcoming, name="session-upcoming"),
     path("sessions/<int:pk>/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session-cancel"),
+    path("sessions/<int:pk>/members/", views_membership.session_members, name="session-members"),
+    path("sessions/<int:pk>/pack/", views_membership.pack, name="pack"),
+    path(
+        "sessions/<int:pk>/pack/<int:application_pk>/",
+        views_membership.pack_application,
+        name="pack-application",
+    ),
+    path("appeals/", views_appeals.appeal_list, name="appeal-list"),
+    path("appeals/<int:pk>/", views_appeals.appeal_detail, name="appeal-detail"),
+    path("decisions/<int:pk>/appeal/", views_appeals.appeal_lodge, name="decision-appeal"),
     path("applications/<int:pk>/book/", views.booking_create, name="application-book"),
     path("applications/<int:pk>/booking/", views.booking_detail, name="booking-detail"),
     path("applications/<int:pk>/booking/cancel/", views.booking_cancel, name="booking-cancel"),

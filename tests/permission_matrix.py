@@ -17,11 +17,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from careerpath.models import Notification, Organisation
 from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
+from tests.panels.appeal_factories import own_appeal, own_decision
 from tests.panels.booking_factories import (
     application_to_agree,
     own_application_to_book,
     own_booking,
 )
+from tests.panels.pack_factories import own_pack, own_pack_application
 from tests.portfolios.application_factories import (
     own_link,
     own_link_target,
@@ -209,6 +211,7 @@ def _review_to_reassign(owner):
 
 EDITORS = frozenset({"framework_editor"})
 COORDINATORS = frozenset({"progression_coordinator"})
+PANEL_MEMBERS = frozenset({"panel_member"})
 MANAGERS = frozenset({"line_manager", "practice_supervisor"})
 OBSERVERS = frozenset({"practice_supervisor", "line_manager", "team_manager"})
 OBSERVATION_READERS = OBSERVERS | {"worker"}
@@ -273,6 +276,14 @@ MATRIX = {
     "panels:booking-detail": Access(STAFF, own=own_booking),
     "panels:booking-calendar": Access(STAFF, own=own_booking, page=False),
     "panels:booking-cancel": Access(STAFF, method="post", own=own_booking, ok_status=302),
+    # Appeals: anyone with a role sees their own (the appeal authority: every one of the council).
+    "panels:appeal-list": Access(STAFF),
+    "panels:appeal-detail": Access(STAFF, own=own_appeal),
+    "panels:decision-appeal": Access(STAFF, own=own_decision),
+    "panels:session-members": Access(COORDINATORS, own=_panel_session),
+    # The members of the session only (someone else with the role gets 404).
+    "panels:pack": Access(PANEL_MEMBERS, own=own_pack),
+    "panels:pack-application": Access(PANEL_MEMBERS, own=own_pack_application),
     "portfolios:agreement-list": Access(AGREERS),
     "portfolios:application-agree": Access(
         AGREERS, method="post", own=application_to_agree, ok_status=302
