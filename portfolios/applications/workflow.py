@@ -216,16 +216,18 @@ TRANSITIONS = {
             )
             for outcome in DECISIONS
         ),
+        # Appeals (panels.appeals): the window's guard is registered by panels, and refuses on
+        # a route whose panel allows no appeal (ProgressionRoute.panel["appeal_working_days"]).
         Transition(
             "lodge_appeal", (S.DEFERRED, S.NOT_PROGRESSED), S.APPEAL_LODGED, "applicant",
             guard="within_appeal_window", uses=_panel,
             done_message="An appeal has already been lodged",
-            description="Lodge an appeal", implemented=False,
+            description="Lodge an appeal",
         ),
         Transition(
             "decide_appeal", (S.APPEAL_LODGED,), S.APPEAL_DECIDED, "appeal_authority",
             uses=_panel, done_message="The appeal has already been decided",
-            description="Decide the appeal", implemented=False,
+            description="Decide the appeal",
         ),
     )
 }  # fmt: skip
