@@ -218,6 +218,28 @@ def appeal_attention(user):
     ]
 
 
+def worker_appeal_attention(user):
+    """The worker's home page: a decision they may still appeal against, with its last day
+    (decisions record their last day: panels.decisions)."""
+    from careerpath.selectors import AttentionItem
+
+    decisions = Decision.objects.filter(
+        application__applicant_id=user.pk,
+        application__organisation_id=user.organisation_id,
+        application__state__in=(S.DEFERRED, S.NOT_PROGRESSED),
+        appeal__isnull=True,
+        appeal_due_on__gte=timezone.localdate(),
+    ).select_related("application__route")
+    return [
+        AttentionItem(
+            label=f"You may appeal against the decision on {decision.application.route.title}",
+            url=reverse("panels:decision-appeal", args=[decision.pk]),
+            hint=f"The last day to appeal is {long_date(decision.appeal_due_on)}",
+        )
+        for decision in decisions
+    ]
+
+
 # --- Writing ----------------------------------------------------------------------------------
 
 

@@ -274,3 +274,23 @@ def test_the_appeals_list_costs_the_same_queries_for_3_and_30(client, lincs, lin
     many, shown_many = _list_queries(client, lincs)
     assert (shown_few, shown_many) == (3, 30)
     assert few == many
+
+
+def test_the_worker_is_offered_the_appeal_on_their_home_page_until_the_last_day(
+    client, lincs, lincolnshire_route
+):
+    from django.utils import timezone
+
+    from careerpath.working_days import add_working_days
+
+    decision = decided(lincs["appellant"], lincolnshire_route, decided_on=timezone.localdate())
+    last_day = add_working_days(timezone.localdate(), 10)
+    Decision.objects.filter(pk=decision.pk).update(appeal_due_on=last_day)
+    client.force_login(lincs["appellant"])
+    text = client.get(reverse("careerpath:home")).content.decode()
+    assert reverse("panels:decision-appeal", args=[decision.pk]) in text
+    Decision.objects.filter(pk=decision.pk).update(
+        appeal_due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    text = client.get(reverse("careerpath:home")).content.decode()
+    assert reverse("panels:decision-appeal", args=[decision.pk]) not in text
