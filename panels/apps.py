@@ -33,6 +33,14 @@ class PanelsConfig(AppConfig):
         # portfolios never imports panels: it shows eligibility on the date panels gives, links
         # to the booking pages panels registers, and its withdrawals free a booked place here.
         register_next_panel_date(next_panel_date_for)
+        # Decisions: a panel's is recorded by the chair of the application's session who is not
+        # conflicted; the worker's application page reads it back.
+        from panels.decisions import decision_for, is_deciding_chair
+        from portfolios.applications.selectors import register_decision_reader
+        from portfolios.applications.workflow import register_actor
+
+        register_actor("panel_chair", is_deciding_chair)
+        register_decision_reader(decision_for)
         register_booking_pages(
             book=lambda pk: reverse("panels:application-book", args=[pk]),
             booked=lambda pk: reverse("panels:booking-detail", args=[pk]),

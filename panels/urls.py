@@ -1,6 +1,6 @@
 from django.urls import path
 
-from panels import views, views_appeals, views_membership
+from panels import views, views_appeals, views_decisions, views_membership
 
 app_name = "panels"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("appeals/", views_appeals.appeal_list, name="appeal-list"),
     path("appeals/<int:pk>/", views_appeals.appeal_detail, name="appeal-detail"),
     path("decisions/<int:pk>/appeal/", views_appeals.appeal_lodge, name="decision-appeal"),
+    path("decisions/<int:pk>/", views_decisions.decision_record_view, name="decision-record"),
     path("applications/<int:pk>/book/", views.booking_create, name="application-book"),
     path("applications/<int:pk>/booking/", views.booking_detail, name="booking-detail"),
     path("applications/<int:pk>/booking/cancel/", views.booking_cancel, name="booking-cancel"),

@@ -23,6 +23,7 @@ from tests.panels.booking_factories import (
     own_application_to_book,
     own_booking,
 )
+from tests.panels.decision_factories import own_application_to_decide
 from tests.panels.pack_factories import own_pack, own_pack_application
 from tests.portfolios.application_factories import (
     own_link,
@@ -284,6 +285,8 @@ MATRIX = {
     # The members of the session only (someone else with the role gets 404).
     "panels:pack": Access(PANEL_MEMBERS, own=own_pack),
     "panels:pack-application": Access(PANEL_MEMBERS, own=own_pack_application),
+    # Whoever holds the decide step now (Medway: the applicant's line manager, or their cover).
+    "panels:decision-record": Access(frozenset({"line_manager"}), own=own_application_to_decide),
     "portfolios:agreement-list": Access(AGREERS),
     "portfolios:application-agree": Access(
         AGREERS, method="post", own=application_to_agree, ok_status=302

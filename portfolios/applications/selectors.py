@@ -39,6 +39,27 @@ def next_panel_date(*, route, on):
     return _next_panel_date[0](route=route, on=on)
 
 
+# --- The decision: panels records it; the worker's page reads it through this hook ----------
+
+_decision_reader = []
+
+
+def register_decision_reader(function):
+    """panels registers function(application) -> the latest decision on it (outcome, dates,
+    judgements, targets, further work, the appeal's last day), or None."""
+    _decision_reader[:] = [function]
+
+
+# The states an application is in once its decision is recorded.
+DECIDED_STATES = ("progressed", "deferred", "not_progressed", "appeal_lodged", "appeal_decided")
+
+
+def decision_for(*, application):
+    if application.state not in DECIDED_STATES or not _decision_reader:
+        return None
+    return _decision_reader[0](application)
+
+
 # --- Lists ------------------------------------------------------------------------------------
 
 

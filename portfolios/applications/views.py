@@ -130,6 +130,7 @@ def _detail_context(request, application, **comment):
         ),
         "can_mark_reviewers_only": False,
         "timeline": queues.timeline(application=application, viewer=request.user),
+        "decision": selectors.decision_for(application=application),
         **comment,
     }  # fmt: skip
 

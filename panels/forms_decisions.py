@@ -1,0 +1,157 @@
+"""The decision form: the outcome the route allows, the date decided, reasons, further work (a
+deferral), up to three targets and, on routes without an allocation of standards, a judgement
+per criterion of the level applied for. It checks input only; panels.decisions.decision_record
+checks the rules again."""
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from careerpath.forms import DateField
+from panels.decisions import JudgementInput, TargetInput, allowed_terms
+from panels.models import TargetTerm
+from portfolios.applications.steps import route_outcomes
+
+TARGET_ROWS = 3
+MET, NOT_MET = "met", "not_met"
+OUTCOME_HINTS = {
+    "progressed": "They move to the new level from the date decided.",
+    "deferred": "They try again later: say what further work they should do first.",
+    "not_progressed": "They stay at their level.",
+}
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the outcome",
+            "invalid_choice": "Choose an outcome this route allows",
+        },
+    )
+    heard_on = DateField(what="the date decided", label="Date decided",
+                         help_text="For example, 27 3 2026")  # fmt: skip
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give the reasons for the decision"},
+    )
+    further_work = forms.CharField(
+        label="Further work (if deferred)",
+        help_text="For example shadowing, training or evidence to gather before trying again.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args, application, criteria, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("heard_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        route = application.route
+        self.criteria = list(criteria)
+        labels = dict(TargetTerm.choices)
+        self.fields["outcome"].choices = [
+            Choice(outcome.value, outcome.label, hint=OUTCOME_HINTS.get(outcome.value, ""))
+            for outcome in route_outcomes(route)
+        ]
+        terms = [("", "Choose a term")] + [(term, labels[term]) for term in allowed_terms(route)]
+        target_fields = []
+        for row in range(1, TARGET_ROWS + 1):
+            self.fields[f"target_{row}_term"] = forms.ChoiceField(
+                label="Term", choices=terms, required=False
+            )
+            self.fields[f"target_{row}_text"] = forms.CharField(
+                label="Target", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[f"target_{row}_due_on"] = DateField(
+                what=f"target {row}'s date", label="To be met by", required=False
+            )
+            target_fields.append(
+                Fieldset(
+                    Field.select(f"target_{row}_term"),
+                    Field.textarea(f"target_{row}_text"),
+                    Field(f"target_{row}_due_on"),
+                    legend=f"Target {row}",
+                    legend_size=Size.SMALL,
+                )
+            )
+        judgement_fields = []
+        for number, criterion in enumerate(self.criteria, start=1):
+            self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
+                label=f"{number}. {criterion.text}",
+                choices=[(MET, "Met"), (NOT_MET, "Not yet met")],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say whether criterion {number} is met"},
+            )
+            self.fields[f"criterion_{criterion.pk}_note"] = forms.CharField(
+                label=f"Note on criterion {number} (optional)", required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+            judgement_fields += [
+                Field.radios(f"criterion_{criterion.pk}", legend_size=Size.SMALL, inline=True),
+                Field.textarea(f"criterion_{criterion.pk}_note"),
+            ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form carries the token
+        self.helper.layout = Layout(
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field("heard_on"),
+            Field.textarea("reasons"),
+            Field.textarea("further_work"),
+            Fieldset(
+                *target_fields,
+                legend="Targets (optional)",
+                legend_size=Size.MEDIUM,
+            ),
+            *(
+                [Fieldset(*judgement_fields, legend="Criteria", legend_size=Size.MEDIUM)]
+                if judgement_fields
+                else []
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "deferred" and not (data.get("further_work") or "").strip():
+            self.add_error(
+                "further_work", "Say what further work they should do before trying again"
+            )
+        for row in range(1, TARGET_ROWS + 1):
+            term = data.get(f"target_{row}_term")
+            text = (data.get(f"target_{row}_text") or "").strip()
+            due_on = data.get(f"target_{row}_due_on")
+            if f"target_{row}_due_on" in self.errors or not (term or text or due_on):
+                continue
+            if not term:
+                self.add_error(f"target_{row}_term", f"Choose target {row}'s term")
+            if not text:
+                self.add_error(f"target_{row}_text", f"Say what target {row} is")
+            if not due_on:
+                self.add_error(f"target_{row}_due_on", f"Enter target {row}'s date")
+        return data
+
+    def targets(self):
+        data = self.cleaned_data
+        return [
+            TargetInput(
+                term=data[f"target_{row}_term"],
+                text=data[f"target_{row}_text"],
+                due_on=data[f"target_{row}_due_on"],
+            )
+            for row in range(1, TARGET_ROWS + 1)
+            if data.get(f"target_{row}_term")
+        ]
+
+    def judgements(self):
+        data = self.cleaned_data
+        return [
+            JudgementInput(
+                criterion_id=criterion.pk,
+                met=data[f"criterion_{criterion.pk}"] == MET,
+                note=data.get(f"criterion_{criterion.pk}_note") or "",
+            )
+            for criterion in self.criteria
+        ]
