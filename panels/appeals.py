@@ -12,7 +12,7 @@ which the coordinator's booking reads); the new hearing's decision is Decision.h
 state: the appeal's record already says everything the next step needs."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,15 +131,14 @@ def appeals_for(user):
     ones first, oldest first), and their own as a worker."""
     if not is_staff_member(user):
         return Appeal.objects.none()
-    mine = Q(decision__application__applicant_id=user.pk)
-    if has_role(user, Role.APPEAL_AUTHORITY):
-        mine |= Q(decision__application__organisation_id=user.organisation_id) & ~Q(
-            decision__application__applicant_id=user.pk
-        )
+    seen = Q(decision__application__organisation_id=user.organisation_id)
+    if not has_role(user, Role.APPEAL_AUTHORITY):
+        seen &= Q(decision__application__applicant_id=user.pk)
     return (
         _appeals()
-        .filter(mine, decision__application__organisation_id=user.organisation_id)
-        .order_by("decided_at", "lodged_at", "pk")  # open ones (no decision yet) first
+        .filter(seen)
+        # Open ones (no decision yet) first, oldest first: PostgreSQL puts nulls last unasked.
+        .order_by(F("decided_at").asc(nulls_first=True), "lodged_at", "pk")
     )
 
 

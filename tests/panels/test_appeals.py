@@ -249,6 +249,7 @@ def _appeals(lincs, route, count):
         person = User.objects.create(
             username=f"appellant-{count}-{i}", organisation=lincs["worker"].organisation
         )
+        person.role_memberships.create(organisation=person.organisation, role="worker")
         application = Application.objects.create(
             applicant=person, organisation=person.organisation, route=route
         )
@@ -294,3 +295,27 @@ def test_the_worker_is_offered_the_appeal_on_their_home_page_until_the_last_day(
     )
     text = client.get(reverse("careerpath:home")).content.decode()
     assert reverse("panels:decision-appeal", args=[decision.pk]) not in text
+
+
+def test_the_authority_sees_open_appeals_oldest_first_and_the_worker_only_theirs(
+    client, lincs, lincolnshire_route
+):
+    from django.utils import timezone
+
+    _appeals(lincs, lincolnshire_route, 3)
+    first, second, third = Appeal.objects.filter(lodged_by__username__startswith="appellant-3-")
+    Appeal.objects.filter(pk=first.pk).update(lodged_at=timezone.now() - datetime.timedelta(days=1))
+    Appeal.objects.filter(pk=second.pk).update(
+        lodged_at=timezone.now() - datetime.timedelta(days=5)
+    )
+    Appeal.objects.filter(pk=third.pk).update(
+        decided_at=timezone.now(), upheld=False, decided_by=lincs["appeal-authority"]
+    )
+    client.force_login(lincs["appeal-authority"])
+    response = client.get(reverse("panels:appeal-list"))
+    assert [a.pk for a in response.context["open"]] == [second.pk, first.pk]
+    assert [a.pk for a in response.context["decided"]] == [third.pk]
+    client.force_login(first.lodged_by)
+    response = client.get(reverse("panels:appeal-list"))
+    assert [a.pk for a in response.context["open"]] == [first.pk]
+    assert response.context["decided"] == []
