@@ -23,6 +23,7 @@ from careerpath.services import audit_record, notification_send
 from careerpath.working_days import add_working_days
 from panels.models import Appeal, Decision
 from portfolios.applications import permissions as can
+from portfolios.applications.reviews import review_url
 from portfolios.applications.workflow import ApplicationError, register_guard, transition_apply
 from portfolios.models import Application, ApplicationState
 
@@ -239,6 +240,25 @@ def worker_appeal_attention(user):
     ]
 
 
+def new_hearing_attention(user):
+    """The coordinator's home page: applications whose appeal was upheld, to book for a new
+    hearing."""
+    from careerpath.selectors import AttentionItem
+
+    if not has_role(user, Role.PROGRESSION_COORDINATOR):
+        return []
+    waiting = awaiting_new_hearing(user.organisation).select_related("applicant", "route")
+    return [
+        AttentionItem(
+            label=f"Book a new hearing for {application.applicant.get_full_name()}",
+            url=review_url(application),
+            hint=f"Their appeal on {application.route.title} was upheld",
+        )
+        for application in waiting
+        if application.applicant_id != user.pk
+    ]
+
+
 # --- Writing ----------------------------------------------------------------------------------
 
 
@@ -390,7 +410,7 @@ def _tell_decided(appeal, application):
                     f"for {title} is upheld. Book the application onto a later panel session "
                     "for a new hearing."
                 ),
-                url=url,
+                url=review_url(application),  # the appeal itself is the authority's and theirs
             )
     else:
         notification_send(

@@ -26,10 +26,12 @@ class PanelsConfig(AppConfig):
         register_attention(Role.PROGRESSION_COORDINATOR, coordinator_attention)
         register_attention(Role.WORKER, booking_attention)
         # Appeals: registers lodge_appeal's "within_appeal_window" guard with the workflow.
-        from panels.appeals import appeal_attention, worker_appeal_attention
+        from panels.appeals import appeal_attention, new_hearing_attention, worker_appeal_attention
 
         register_attention(Role.APPEAL_AUTHORITY, appeal_attention)
         register_attention(Role.WORKER, worker_appeal_attention)
+        # An upheld appeal: the application waits for the coordinator to book a new hearing.
+        register_attention(Role.PROGRESSION_COORDINATOR, new_hearing_attention)
         # portfolios never imports panels: it shows eligibility on the date panels gives, links
         # to the booking pages panels registers, and its withdrawals free a booked place here.
         register_next_panel_date(next_panel_date_for)

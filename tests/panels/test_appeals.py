@@ -319,3 +319,13 @@ def test_the_authority_sees_open_appeals_oldest_first_and_the_worker_only_theirs
     response = client.get(reverse("panels:appeal-list"))
     assert [a.pk for a in response.context["open"]] == [first.pk]
     assert response.context["decided"] == []
+
+
+def test_the_coordinator_is_asked_to_book_a_new_hearing_after_an_upheld_appeal(
+    client, lincs, appeal
+):
+    appeal_decide(appeal=appeal, actor=lincs["appeal-authority"], upheld=True, reasons="Broken.")
+    client.force_login(lincs["coordinator"])
+    text = client.get(reverse("careerpath:home")).content.decode()
+    assert "Book a new hearing for" in text
+    assert reverse("portfolios:review-detail", args=[appeal.decision.application_id]) in text
