@@ -447,6 +447,17 @@ NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START, OTHERS = (
 )  # fmt: skip
 
 
+def answer_text(kind, value):
+    """An answer as a person reads it: a date written out, a declaration as "Confirmed"."""
+    value = str(value or "")
+    if kind == "date" and value:
+        with contextlib.suppress(ValueError):  # a date typed before the field was one
+            value = long_date(datetime.date.fromisoformat(value))
+    elif kind == "declaration":
+        value = "Confirmed" if value else ""
+    return value
+
+
 @dataclass
 class SectionState:
     section: SectionSpec
@@ -460,13 +471,7 @@ class SectionState:
         """(field, the answer as the person reads it) for check your answers."""
         rows = []
         for spec in self.section.fields:
-            value = str((self.values or {}).get(spec.key) or "")
-            if spec.kind == "date" and value:
-                with contextlib.suppress(ValueError):  # a date typed before the field was one
-                    value = long_date(datetime.date.fromisoformat(value))
-            elif spec.kind == "declaration":
-                value = "Confirmed" if value else ""
-            rows.append((spec, value))
+            rows.append((spec, answer_text(spec.kind, (self.values or {}).get(spec.key))))
         return rows
 
     @property

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portfolios.applications.forms_engine import answer_text
 from portfolios.models import Submission
 
 # WeasyPrint reports each layout step at INFO: noise in a worker's or the demo's log.
@@ -61,7 +62,11 @@ def portfolio_context(snapshot):
                 "fields": [
                     {
                         "label": field["label"],
-                        "text": answers.get(section["key"], {}).get(field["key"], ""),
+                        # Snapshots before field kinds were kept show answers as stored.
+                        "text": answer_text(
+                            field.get("kind", ""),
+                            answers.get(section["key"], {}).get(field["key"], ""),
+                        ),
                     }
                     for field in section["fields"]
                 ],

@@ -128,7 +128,9 @@ def where_is(application, *, today=None):
     """Where the application is and who holds it, for the worker's page."""
     today = today or timezone.localdate()
     status = application.get_state_display()
-    if application.state in ("drafting", "returned"):
+    if application.state == "returned":
+        return Whereabouts(status, "It is with you: make the changes, then submit it again.")
+    if application.state == "drafting":
         return Whereabouts(status, "It is with you: write it, then submit it.")
     holder = current_holder(application)
     if holder is None:

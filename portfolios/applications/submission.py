@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.services import audit_record, notification_send
+from portfolios.applications.forms_engine import application_sections
 from portfolios.applications.readiness import application_readiness
 from portfolios.applications.workflow import ApplicationError, TransitionResult, transition_apply
 from portfolios.models import (
@@ -45,12 +46,6 @@ def _day(value):
 def _layout(application):
     """The sections of the council's form as the worker saw them (titles and field labels, in
     order), so the PDF is laid out like the form without reading anything live later."""
-    try:
-        from portfolios.applications.forms_engine import application_sections
-    except ModuleNotFoundError as error:  # the forms engine comes with the writing pages
-        if error.name != "portfolios.applications.forms_engine":
-            raise
-        return []
     from frameworks.models import Standard
     from frameworks.selectors import criteria_for_target
 
@@ -71,7 +66,9 @@ def _layout(application):
             "key": section.key,
             "title": section.title,
             "completed_by": section.completed_by,
-            "fields": [{"key": spec.key, "label": spec.label} for spec in section.fields],
+            "fields": [
+                {"key": spec.key, "label": spec.label, "kind": spec.kind} for spec in section.fields
+            ],
         }
         for section in sections
     ]

@@ -170,7 +170,8 @@ def _page(
         ),
         "reports": reports,
         "eligibility": eligibility,
-        "can_return": can.is_reviewer(user, application),
+        # Once returned it is with the worker: nothing more to return.
+        "can_return": application.state in UNDER_REVIEW and can.is_reviewer(user, application),
         "return_form": return_form or ReturnForm(),
         "comments": reviews.comments_for(application, user),
         "timeline": queues.timeline(application=application, viewer=user),
