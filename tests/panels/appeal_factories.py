@@ -58,6 +58,24 @@ def decided(worker, route, *, outcome="deferred", decided_on=None):
     return decision
 
 
+def recorded(worker, route, *, outcome="deferred"):
+    """As decided(), but the decision recorded today through the decision service (which sets
+    its last day to appeal). Call guards_hold(monkeypatch) first."""
+    from panels.decisions import decision_record
+
+    application = start(applicant=worker, route=route)
+    for name in WALK:
+        transition = TRANSITIONS[name]
+        if transition.uses(workflow.route_workflow(route)) and application.state in (
+            sources_on_route(transition, route)
+        ):
+            transition_apply(application=application, name=name, actor=_actor(application, name))
+    return decision_record(
+        application=application, actor=_actor(application, f"decide_{outcome}"),
+        outcome=outcome, heard_on=timezone.localdate(), reasons="Not yet.",
+    )  # fmt: skip
+
+
 # --- Builders for the permission matrix (tests/permission_matrix.py) ----------------------------
 
 

@@ -329,3 +329,19 @@ def test_the_coordinator_is_asked_to_book_a_new_hearing_after_an_upheld_appeal(
     text = client.get(reverse("careerpath:home")).content.decode()
     assert "Book a new hearing for" in text
     assert reverse("portfolios:review-detail", args=[appeal.decision.application_id]) in text
+
+
+def test_a_decision_recorded_today_can_be_appealed_until_its_last_day(lincs, lincolnshire_route):
+    from django.utils import timezone
+
+    from careerpath.working_days import add_working_days
+    from tests.panels.appeal_factories import recorded
+
+    decision = recorded(lincs["appellant"], lincolnshire_route)
+    # The decision service counts the window from the day it is recorded, as appeals do.
+    assert decision.appeal_due_on == add_working_days(timezone.localdate(), 10)
+    appeal = appeal_lodge(
+        decision=decision, actor=lincs["appellant"], grounds=GROUNDS, today=decision.appeal_due_on
+    )
+    assert Application.objects.get(pk=decision.application_id).state == S.APPEAL_LODGED
+    assert appeal.decision_id == decision.pk
