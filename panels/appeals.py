@@ -21,7 +21,7 @@ from careerpath.models import Role, User
 from careerpath.permissions import has_role, is_staff_member
 from careerpath.services import audit_record, notification_send
 from careerpath.working_days import add_working_days
-from panels.models import Appeal, Decision
+from panels.models import Appeal, Decision, Outcome
 from portfolios.applications import permissions as can
 from portfolios.applications.reviews import review_url
 from portfolios.applications.workflow import ApplicationError, register_guard, transition_apply
@@ -66,7 +66,10 @@ def counted_from(decision):
 
 
 def decision_appeal_last_day(decision):
-    """The decision's last day to appeal: as recorded with it, or computed from its route."""
+    """The decision's last day to appeal: as recorded with it, or computed from its route.
+    None for a progression: appeals are against a deferral or a decision not to progress."""
+    if decision.outcome == Outcome.PROGRESSED:
+        return None
     if decision.appeal_due_on:
         return decision.appeal_due_on
     return appeal_last_day(decision.application.route, counted_from(decision))

@@ -345,3 +345,13 @@ def test_a_decision_recorded_today_can_be_appealed_until_its_last_day(lincs, lin
     )
     assert Application.objects.get(pk=decision.application_id).state == S.APPEAL_LODGED
     assert appeal.decision_id == decision.pk
+
+
+def test_a_progression_has_no_appeal(client, lincs, lincolnshire_route):
+    decision = decided(lincs["appellant"], lincolnshire_route, outcome="progressed")
+    client.force_login(lincs["appellant"])
+    text = client.get(reverse("panels:decision-appeal", args=[decision.pk])).content.decode()
+    assert "there is nothing to appeal" in text and "Lodge your appeal" not in text
+    with pytest.raises(AppealError):
+        appeal_lodge(decision=decision, actor=lincs["appellant"], grounds=GROUNDS)
+    assert not Appeal.objects.filter(decision=decision).exists()
