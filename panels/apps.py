@@ -13,7 +13,7 @@ class PanelsConfig(AppConfig):
         from careerpath.demo import demo_data_loaded
         from careerpath.models import Role
         from careerpath.selectors import register_attention
-        from panels.pack import applications_in_released_packs_of
+        from panels.pack import applications_in_released_packs_of, pack_attention
         from panels.selectors import booking_attention, coordinator_attention, next_panel_date_for
         from panels.services import booking_release_on_withdrawal
         from portfolios.applications.booking import register_booking_pages
@@ -25,6 +25,7 @@ class PanelsConfig(AppConfig):
         demo_data_loaded.connect(load_demo_sessions, dispatch_uid="panels-demo-data")
         register_attention(Role.PROGRESSION_COORDINATOR, coordinator_attention)
         register_attention(Role.WORKER, booking_attention)
+        register_attention(Role.PANEL_MEMBER, pack_attention)
         # Appeals: registers lodge_appeal's "within_appeal_window" guard with the workflow.
         from panels.appeals import appeal_attention, new_hearing_attention, worker_appeal_attention
 

@@ -105,3 +105,35 @@ def pack_for(*, seat):
         PackEntry(application, latest.get(application.pk), reasons[application.pk])
         for application in applications
     ]
+
+
+def pack_attention(user, *, limit=5):
+    """Home page items for panel members: the coming sessions they sit on, soonest first, with
+    whether the pack is ready to read. One query."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from careerpath.dates import long_date
+    from careerpath.selectors import AttentionItem
+    from panels.models import SessionStatus
+
+    seats = (
+        PanelSession.objects.filter(
+            members__person_id=user.pk,
+            organisation_id=user.organisation_id,
+            status=SessionStatus.PLANNED,
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("route")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return [
+        AttentionItem(
+            label=f"{session.route.title}: panel on {long_date(session.starts_at)}",
+            url=reverse("panels:pack", args=[session.pk]),
+            hint="The pack is ready to read"
+            if session.pack_released_at
+            else "The coordinator has not released the pack yet",
+        )
+        for session in seats
+    ]

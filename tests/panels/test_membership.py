@@ -321,3 +321,13 @@ def test_the_members_page_costs_the_same_queries_for_3_and_30_members(client, co
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_member_finds_their_coming_panels_on_the_home_page(client, session, member, coordinator):
+    seat(session, member)
+    client.force_login(member)
+    text = client.get(reverse("careerpath:home")).content.decode()
+    assert reverse("panels:pack", args=[session.pk]) in text
+    assert "The coordinator has not released the pack yet" in text
+    released(session, coordinator)
+    assert "The pack is ready to read" in client.get(reverse("careerpath:home")).content.decode()
