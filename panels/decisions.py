@@ -225,8 +225,7 @@ def decision_record(
         # Two saves of the same hearing that both got past the lock (they cannot, but the
         # database's unique constraint is the last word): one decision, and a clear message.
         raise DecisionError(ALREADY_RECORDED) from error
-    application.state = locked.state
-    application.state_changed_at = locked.state_changed_at
+    application.refresh_from_db(fields=["state", "state_changed_at"])  # the caller's copy
     return decision
 
 

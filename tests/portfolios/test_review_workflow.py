@@ -43,6 +43,9 @@ def guards_hold(monkeypatch):
     monkeypatch.setattr(
         workflow, "GUARDS", {**workflow.GUARDS, **dict.fromkeys(HOLDING, lambda *args: None)}
     )
+    # Who chairs the application's session is panels' rule (tests/panels/test_decisions.py):
+    # here the council's panel member records the panel's decision.
+    monkeypatch.setitem(workflow.ACTORS, "panel_chair", workflow.can.is_panel_member)
 
 
 def the_route(worker, steps=EVERY_STEP):
