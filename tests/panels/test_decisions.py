@@ -383,3 +383,16 @@ def test_two_decisions_saved_at_once_leave_one_decision_one_audit_event_and_one_
     team_manager = User.objects.get(username="medway.team-manager")
     for person in (application.applicant, team_manager):
         assert len([m for m in mail.outbox if m.to == [person.email]]) == 1
+
+
+def test_the_review_page_links_the_line_manager_to_the_decision(client, personas):
+    manager = personas["line_manager"]
+    application = waiting_for_line_manager(manager)
+    client.force_login(manager)
+    page = client.get(reverse("portfolios:review-detail", args=[application.pk]))
+    assert _url(application) in page.content.decode()
+    # Once decided, the decision page sends them back to the application.
+    decision_record(application=application, actor=manager, outcome="progressed", heard_on=TODAY())
+    response = client.get(_url(application))
+    assert response.status_code == 302
+    assert _url(application) not in client.get(response["Location"]).content.decode()
