@@ -287,7 +287,7 @@ def test_the_coordinator_confirms_when_every_check_is_met(client, dudley):
 # --- Medway: the line manager decides -----------------------------------------------------------
 
 
-def test_the_deciding_line_manager_is_told_the_decision_comes_with_the_decision_step(
+def test_the_deciding_line_manager_is_led_to_record_the_decision(
     client, demo_people
 ):
     manager = demo_people["medway.line-manager"]
@@ -295,7 +295,7 @@ def test_the_deciding_line_manager_is_told_the_decision_comes_with_the_decision_
     application = submitted_application(worker, route_in("medway", "SW2A-SW2B"))
     client.force_login(manager)
     page = client.get(_url(application)).content.decode()
-    assert "decision is recorded by the decision step" in page
+    assert "Record the decision" in page
     assert "Complete the report" not in page and "Return to Sam" in page
 
 
