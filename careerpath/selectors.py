@@ -167,3 +167,20 @@ def delegations_of(user):
         .select_related("delegator", "delegate")
         .order_by("-ends_on", "-id")
     )
+
+
+def role_holders(organisation_id, *roles, excluding=None):
+    """The active people holding any of `roles` in the organisation, in a stable order (whom a
+    step, an escalation or an appeal is sent to). `excluding`: a person id left out (the
+    applicant, who never reviews themselves)."""
+    from careerpath.models import User
+
+    people = User.objects.filter(
+        is_active=True,
+        organisation_id=organisation_id,
+        role_memberships__role__in=list(roles),
+        role_memberships__organisation_id=organisation_id,
+    )
+    if excluding is not None:
+        people = people.exclude(pk=excluding)
+    return list(people.distinct().order_by("pk"))

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.dates import long_date
-from careerpath.models import Role, User
+from careerpath.models import Role
 from careerpath.permissions import has_role, is_staff_member
+from careerpath.selectors import role_holders
 from careerpath.services import audit_record, notification_send
 from careerpath.working_days import add_working_days
 from panels.models import Appeal, Decision, Outcome
@@ -266,28 +267,16 @@ def new_hearing_attention(user):
 
 
 def _appeal_authority_people(application):
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_memberships__role=Role.APPEAL_AUTHORITY,
-            role_memberships__organisation_id=application.organisation_id,
-        )
-        .exclude(pk=application.applicant_id)
-        .distinct()
-        .order_by("pk")
+    return role_holders(
+        application.organisation_id, Role.APPEAL_AUTHORITY, excluding=application.applicant_id
     )
 
 
 def _coordinators(application):
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_memberships__role=Role.PROGRESSION_COORDINATOR,
-            role_memberships__organisation_id=application.organisation_id,
-        )
-        .exclude(pk=application.applicant_id)
-        .distinct()
-        .order_by("pk")
+    return role_holders(
+        application.organisation_id,
+        Role.PROGRESSION_COORDINATOR,
+        excluding=application.applicant_id,
     )
 
 

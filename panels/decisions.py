@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.dates import long_date
-from careerpath.models import LevelHistory, LevelSource, Role, User
+from careerpath.models import LevelHistory, LevelSource, Role
+from careerpath.selectors import role_holders
 from careerpath.services import audit_record, notification_send
 from frameworks.models import Criterion
 from panels.models import Decision, Judgement, SessionMember, Target, TargetTerm
@@ -296,11 +297,7 @@ def _notify(decision, application, actor):
     """The worker, their team manager and the council's HR are told; the e-mails go after the
     commit, once (notification_send queues them on commit)."""
     worker = application.applicant
-    hr = User.objects.filter(
-        role_memberships__organisation_id=application.organisation_id,
-        role_memberships__role=Role.HR,
-        is_active=True,
-    ).distinct()
+    hr = role_holders(application.organisation_id, Role.HR)
     people = {worker.pk: worker}
     if worker.team_manager_id:
         people.setdefault(worker.team_manager_id, worker.team_manager)

@@ -6,135 +6,346 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frameworks', '0003_route_workflow'),
-        ('panels', '0002_booking'),
-        ('portfolios', '0005_reviews'),
+        ("frameworks", "0003_route_workflow"),
+        ("panels", "0002_booking"),
+        ("portfolios", "0005_reviews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='panelsession',
-            name='pack_released_at',
+            model_name="panelsession",
+            name="pack_released_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='panelsession',
-            name='pack_released_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="panelsession",
+            name="pack_released_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hearing', models.PositiveSmallIntegerField(default=1)),
-                ('outcome', models.CharField(choices=[('progressed', 'Progressed'), ('deferred', 'Deferred'), ('not_progressed', 'Not progressed')], max_length=20)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('heard_on', models.DateField()),
-                ('reasons', models.TextField(blank=True)),
-                ('effective_date', models.DateField(blank=True, null=True)),
-                ('new_level_code', models.CharField(blank=True, max_length=30)),
-                ('new_level_name', models.CharField(blank=True, max_length=200)),
-                ('grade', models.CharField(blank=True, max_length=60)),
-                ('pay_point', models.CharField(blank=True, max_length=60)),
-                ('further_work', models.TextField(blank=True)),
-                ('appeal_due_on', models.DateField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='portfolios.application')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sat', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='panels.panelsession')),
-                ('suggested_session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='panels.panelsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hearing", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("progressed", "Progressed"),
+                            ("deferred", "Deferred"),
+                            ("not_progressed", "Not progressed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                ("heard_on", models.DateField()),
+                ("reasons", models.TextField(blank=True)),
+                ("effective_date", models.DateField(blank=True, null=True)),
+                ("new_level_code", models.CharField(blank=True, max_length=30)),
+                ("new_level_name", models.CharField(blank=True, max_length=200)),
+                ("grade", models.CharField(blank=True, max_length=60)),
+                ("pay_point", models.CharField(blank=True, max_length=60)),
+                ("further_work", models.TextField(blank=True)),
+                ("appeal_due_on", models.DateField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sat",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="panels.panelsession",
+                    ),
+                ),
+                (
+                    "suggested_session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="panels.panelsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', 'hearing'],
+                "ordering": ["application", "hearing"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lodged_at', models.DateTimeField(auto_now_add=True)),
-                ('grounds', models.TextField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('upheld', models.BooleanField(blank=True, null=True)),
-                ('reasons', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lodged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='appeal', to='panels.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lodged_at", models.DateTimeField(auto_now_add=True)),
+                ("grounds", models.TextField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("upheld", models.BooleanField(blank=True, null=True)),
+                ("reasons", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lodged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeal",
+                        to="panels.decision",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Judgement',
+            name="Judgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('standard_number', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('met', models.BooleanField()),
-                ('note', models.TextField(blank=True)),
-                ('criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.criterion')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgements', to='panels.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("standard_number", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("met", models.BooleanField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frameworks.criterion",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judgements",
+                        to="panels.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'standard_number', 'pk'],
+                "ordering": ["decision", "standard_number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SessionMember',
+            name="SessionMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('member', 'Member'), ('co_opted', 'Co-opted member'), ('cicc', 'Children in Care Council representative'), ('observer', 'Observer')], max_length=20)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel_seats', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='panels.panelsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("member", "Member"),
+                            ("co_opted", "Co-opted member"),
+                            ("cicc", "Children in Care Council representative"),
+                            ("observer", "Observer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_seats",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="panels.panelsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'role', 'pk'],
+                "ordering": ["session", "role", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConflictDeclaration',
+            name="ConflictDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('declared_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portfolios.application')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='panels.sessionmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("declared_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to="panels.sessionmember",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(choices=[('short_term', 'Short term'), ('medium_term', 'Medium term'), ('long_term', 'Long term')], max_length=20)),
-                ('text', models.TextField()),
-                ('due_on', models.DateField()),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='panels.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "term",
+                    models.CharField(
+                        choices=[
+                            ("short_term", "Short term"),
+                            ("medium_term", "Medium term"),
+                            ("long_term", "Long term"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("due_on", models.DateField()),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="panels.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'due_on', 'pk'],
+                "ordering": ["decision", "due_on", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(fields=('application', 'hearing'), name='one_decision_per_hearing'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                fields=("application", "hearing"), name="one_decision_per_hearing"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='judgement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('criterion__isnull', True), ('standard_number__isnull', False)), models.Q(('criterion__isnull', False), ('standard_number__isnull', True)), _connector='OR'), name='judgement_of_one_thing'),
+            model_name="judgement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("criterion__isnull", True), ("standard_number__isnull", False)),
+                    models.Q(("criterion__isnull", False), ("standard_number__isnull", True)),
+                    _connector="OR",
+                ),
+                name="judgement_of_one_thing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionmember',
-            constraint=models.UniqueConstraint(fields=('session', 'person'), name='one_seat_per_person'),
+            model_name="sessionmember",
+            constraint=models.UniqueConstraint(
+                fields=("session", "person"), name="one_seat_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'chair')), fields=('session',), name='one_chair_per_session'),
+            model_name="sessionmember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "chair")),
+                fields=("session",),
+                name="one_chair_per_session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conflictdeclaration',
-            constraint=models.UniqueConstraint(fields=('member', 'application'), name='one_conflict_per_member_application'),
+            model_name="conflictdeclaration",
+            constraint=models.UniqueConstraint(
+                fields=("member", "application"), name="one_conflict_per_member_application"
+            ),
         ),
     ]

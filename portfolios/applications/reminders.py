@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from careerpath.models import Role, User
+from careerpath.models import Role
+from careerpath.selectors import role_holders
 from careerpath.services import notification_send
 from careerpath.working_days import working_days_between
 from portfolios.applications.reviews import STEP_NAMES, holders_to_tell, review_url
@@ -85,15 +86,7 @@ def reminders_send(*, now=None):
 
 
 def _coordinators_of(application):
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_memberships__role=Role.PROGRESSION_COORDINATOR,
-            role_memberships__organisation_id=application.organisation_id,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return role_holders(application.organisation_id, Role.PROGRESSION_COORDINATOR)
 
 
 def _remind(application, holder, *, period, waited, holders, coordinators):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from careerpath.models import Role, User
 from careerpath.permissions import has_role, is_staff_member
-from careerpath.selectors import delegations_in_force
+from careerpath.selectors import delegations_in_force, role_holders
 from careerpath.services import audit_record, notification_send
 from frameworks.models import FrameworkStatus
 from frameworks.rules import NOT_MET
@@ -439,12 +439,9 @@ def holders_to_tell(application):
         )
         people = User.objects.filter(pk__in=ids, is_active=True)
     else:
-        people = User.objects.filter(
-            organisation_id=application.organisation_id,
-            is_active=True,
-            role_memberships__role__in=list(holder.roles),
-            role_memberships__organisation_id=application.organisation_id,
-        ).distinct()
+        return role_holders(
+            application.organisation_id, *holder.roles, excluding=application.applicant_id
+        )
     return [person for person in people.order_by("pk") if person.pk != application.applicant_id]
 
 
