@@ -287,9 +287,7 @@ def test_the_coordinator_confirms_when_every_check_is_met(client, dudley):
 # --- Medway: the line manager decides -----------------------------------------------------------
 
 
-def test_the_deciding_line_manager_is_led_to_record_the_decision(
-    client, demo_people
-):
+def test_the_deciding_line_manager_is_led_to_record_the_decision(client, demo_people):
     manager = demo_people["medway.line-manager"]
     worker = managed_worker(manager.organisation, line_manager=manager)
     application = submitted_application(worker, route_in("medway", "SW2A-SW2B"))
