@@ -61,6 +61,15 @@ def acting_for(user, holder, application):
     return None
 
 
+def stands_in_for(user, application, step):
+    """The id of the absent holder of `step` this person covers for, or None when they act as
+    themselves (or may not act). What the audit trail records as "for"."""
+    if step is None:
+        return None
+    person_id = acting_for(user, holder_of(application, step), application)
+    return person_id if person_id not in (None, user.pk) else None
+
+
 def holds_step(user, application, step):
     return acting_for(user, holder_of(application, step), application) is not None
 

@@ -59,19 +59,23 @@ def _waiting(application, holder, *, today, acting_for=None):
     )
 
 
-def review_queue(*, user, today=None):
-    """What waits for this person, oldest first: each application whose current step they
-    hold, by name, by their role (the coordinator's checks), by cover for an absent colleague,
-    or by reassignment. A fixed number of queries, whatever the length."""
-    today = today or timezone.localdate()
-    candidates = (
+def _under_review(user):
+    """The applications under review this person may read, oldest in their state first."""
+    return (
         can.applications_reviewable_by(user)
         .filter(state__in=UNDER_REVIEW)
         .select_related(*QUEUE_RELATED)
         .order_by("state_changed_at", "pk")
     )
+
+
+def review_queue(*, user, today=None):
+    """What waits for this person, oldest first: each application whose current step they
+    hold, by name, by their role (the coordinator's checks), by cover for an absent colleague,
+    or by reassignment. A fixed number of queries, whatever the length."""
+    today = today or timezone.localdate()
     rows = []
-    for application in candidates:
+    for application in _under_review(user):
         holder = current_holder(application)
         if holder is None or holder.at_panel:
             continue  # the panel's work is listed with its session
@@ -94,12 +98,7 @@ def stuck_reviews(*, user, today=None):
     (the applicant has no such manager on record), oldest first."""
     today = today or timezone.localdate()
     rows = []
-    for application in (
-        can.applications_reviewable_by(user)
-        .filter(state__in=UNDER_REVIEW)
-        .select_related(*QUEUE_RELATED)
-        .order_by("state_changed_at", "pk")
-    ):
+    for application in _under_review(user):
         holder = current_holder(application)
         if holder is None or holder.at_panel:
             continue

@@ -331,13 +331,8 @@ def application_return(*, application, actor, comment):
 def _on_behalf(actor, application):
     """The person a delegate stands in for on the application's current (or last) step."""
     state = S.SUBMITTED if application.state == S.RETURNED else application.state
-    step = step_at(application.route, state)
-    if step is None:
-        return None
-    person_id = can.acting_for(actor, holder_of(application, step), application)
-    if person_id in (None, actor.pk):
-        return None
-    return User.objects.filter(pk=person_id).first()
+    person_id = can.stands_in_for(actor, application, step_at(application.route, state))
+    return User.objects.filter(pk=person_id).first() if person_id else None
 
 
 def comment_role(user, application):

@@ -26,7 +26,6 @@ from portfolios.applications.steps import (
     REVIEW_PIPELINE,
     UNDER_REVIEW,
     WITH_THE_WORKER,
-    holder_of,
     review_sources,
     route_workflow,
     step_at,
@@ -335,10 +334,7 @@ def _on_behalf_of(actor, application, transition):
     step = transition.review_step
     if transition.name == "return":
         step = step_at(application.route, application.state)
-    if step is None:
-        return None
-    person_id = can.acting_for(actor, holder_of(application, step), application)
-    return person_id if person_id not in (None, actor.pk) else None
+    return can.stands_in_for(actor, application, step)
 
 
 def _refresh(application, locked):
