@@ -130,6 +130,15 @@ class Booking(models.Model):
     cancelled_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The applicant's time on the agenda: the n-th slot of the session (panels.agenda). Kept
+    # with the booking, so a place given up elsewhere never moves the time a person was told.
+    slot = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A booking the coordinator moved to a later session (a late or incomplete portfolio): the
+    # new booking names the one it replaced and why, and the worker is told.
+    moved_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_to"
+    )
+    move_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["session", "booked_at", "pk"]
