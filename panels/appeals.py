@@ -12,7 +12,7 @@ which the coordinator's booking reads); the new hearing's decision is Decision.h
 state: the appeal's record already says everything the next step needs."""
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from careerpath.permissions import has_role, is_staff_member
 from careerpath.selectors import role_holders
 from careerpath.services import audit_record, notification_send
 from careerpath.working_days import add_working_days
-from panels.models import Appeal, Decision, Outcome
+from panels.models import Appeal, Booking, Decision, Outcome
 from portfolios.applications import permissions as can
 from portfolios.applications.reviews import review_url
 from portfolios.applications.workflow import ApplicationError, register_guard, transition_apply
@@ -196,14 +196,9 @@ def can_lodge(user, decision):
 def awaiting_new_hearing(organisation):
     """Applications whose appeal was upheld and that have not been heard again: the coordinator
     books them onto a later session."""
-    return (
-        Application.objects.filter(
-            organisation=organisation,
-            state=S.APPEAL_DECIDED,
-            decisions__appeal__upheld=True,
-        )
-        .exclude(decisions__hearing__gt=1)
-        .distinct()
+    live = Booking.objects.filter(application=OuterRef("pk"), cancelled_at__isnull=True)
+    return Application.objects.filter(organisation=organisation, state=S.NEW_HEARING).exclude(
+        Exists(live)
     )
 
 
@@ -356,12 +351,14 @@ def appeal_decide(*, appeal, actor, upheld, reasons):
         try:
             transition_apply(
                 application=application,
-                name="decide_appeal",
+                name="uphold_appeal" if upheld else "dismiss_appeal",
                 actor=actor,
                 details={"appeal": locked.pk, "upheld": upheld},
             )
         except ApplicationError as error:
             raise AppealError(str(error)) from error
+        if upheld:
+            _hearing_set_aside(application, actor)
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.upheld, locked.reasons = upheld, reasons
         locked.save(update_fields=["decided_by", "decided_at", "upheld", "reasons"])
@@ -376,6 +373,14 @@ def appeal_decide(*, appeal, actor, upheld, reasons):
     appeal.decided_by, appeal.decided_at = locked.decided_by, locked.decided_at
     appeal.upheld, appeal.reasons = locked.upheld, locked.reasons
     return locked
+
+
+def _hearing_set_aside(application, actor):
+    """The place on the session whose hearing the appeal set aside no longer stands, so the
+    coordinator can book the application onto a later session (one live booking each)."""
+    Booking.objects.filter(application=application, cancelled_at__isnull=True).update(
+        cancelled_at=timezone.now(), cancelled_by=actor
+    )
 
 
 def _tell_decided(appeal, application):

@@ -172,7 +172,8 @@ TIMELINE_ACTIONS = {
     "application.decide_deferred": "Recorded the decision: deferred",
     "application.decide_not_progressed": "Recorded the decision: not progressed",
     "application.lodge_appeal": "Lodged an appeal",
-    "application.decide_appeal": "Decided the appeal",
+    "application.uphold_appeal": "Upheld the appeal: a new hearing",
+    "application.dismiss_appeal": "Dismissed the appeal",
 }
 
 

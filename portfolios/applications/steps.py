@@ -102,6 +102,8 @@ def review_sources(workflow):
 def step_at(route, state):
     """The step that starts from `state` on this route (None when the worker or nobody holds
     the application)."""
+    if state == S.NEW_HEARING:  # an upheld appeal: the decision is to be made again
+        return "decide"
     for step, source in review_sources(route_workflow(route)).items():
         if source == state:
             return step

@@ -208,7 +208,7 @@ TRANSITIONS = {
         # where the route allows it (steps.route_outcomes).
         *(
             Transition(
-                f"decide_{outcome.value}", UNDER_REVIEW, outcome, "decider",
+                f"decide_{outcome.value}", (*UNDER_REVIEW, S.NEW_HEARING), outcome, "decider",
                 review_step="decide", uses=_allows(outcome),
                 done_message="The decision has already been recorded",
                 description=f"Record the decision ({outcome.label.lower()})",
@@ -223,10 +223,18 @@ TRANSITIONS = {
             done_message="An appeal has already been lodged",
             description="Lodge an appeal",
         ),
+        # The appeal authority's decision is final. Upheld, the hearing is set aside and the
+        # application waits for a new one (decide_* starts from NEW_HEARING too); dismissed, the
+        # panel's decision stands.
         Transition(
-            "decide_appeal", (S.APPEAL_LODGED,), S.APPEAL_DECIDED, "appeal_authority",
+            "uphold_appeal", (S.APPEAL_LODGED,), S.NEW_HEARING, "appeal_authority",
             uses=_panel, done_message="The appeal has already been decided",
-            description="Decide the appeal",
+            description="Uphold the appeal",
+        ),
+        Transition(
+            "dismiss_appeal", (S.APPEAL_LODGED,), S.APPEAL_DECIDED, "appeal_authority",
+            uses=_panel, done_message="The appeal has already been decided",
+            description="Dismiss the appeal",
         ),
     )
 }  # fmt: skip
@@ -244,7 +252,10 @@ def sources_on_route(transition, route):
     if transition.review_step is None:
         return transition.sources
     source = review_sources(workflow).get(transition.review_step)
-    return (source,) if source in transition.sources else ()
+    sources = (source,) if source in transition.sources else ()
+    if transition.review_step == "decide" and S.NEW_HEARING in transition.sources:
+        sources += (S.NEW_HEARING,)  # heard again after an upheld appeal
+    return sources
 
 
 def can_take(user, application, name):

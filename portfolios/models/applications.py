@@ -24,6 +24,8 @@ class ApplicationState(models.TextChoices):
     NOT_PROGRESSED = "not_progressed", "Not progressed"
     APPEAL_LODGED = "appeal_lodged", "Appeal lodged"
     APPEAL_DECIDED = "appeal_decided", "Appeal decided"
+    # An upheld appeal sets the hearing aside: the application waits to be heard again.
+    NEW_HEARING = "new_hearing", "Waiting for a new hearing"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 

@@ -47,7 +47,7 @@ def decided(worker, route, *, outcome="deferred", decided_on=None):
         transition_apply(application=application, name=name, actor=_actor(application, name))
     assert application.state == outcome
     decided_on = decided_on or timezone.localdate()
-    chair = _actor(application, "decide_appeal")  # someone senior in the council: any will do
+    chair = _actor(application, "dismiss_appeal")  # someone senior in the council: any will do
     decision = Decision.objects.create(
         application=application, outcome=outcome, decided_by=chair, heard_on=decided_on,
         reasons="The evidence for two standards was not yet sufficient.",

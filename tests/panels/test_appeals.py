@@ -149,7 +149,7 @@ def test_an_upheld_appeal_returns_the_application_for_a_new_hearing(lincs, appea
     )  # fmt: skip
     appeal.refresh_from_db()
     assert appeal.upheld is True and appeal.decided_by == lincs["appeal-authority"]
-    assert Application.objects.get(pk=application.pk).state == S.APPEAL_DECIDED
+    assert Application.objects.get(pk=application.pk).state == S.NEW_HEARING
     assert list(awaiting_new_hearing(application.organisation)) == [application]
     assert Notification.objects.filter(
         recipient=lincs["appellant"], subject__startswith="Your appeal is upheld"

@@ -45,7 +45,7 @@ WALK = [
     ("confirm_eligibility", "progression_coordinator"),
     ("decide_deferred", "panel_member"),
     ("lodge_appeal", "worker"),
-    ("decide_appeal", "appeal_authority"),
+    ("dismiss_appeal", "appeal_authority"),
 ]
 
 # Who may take each transition on the worker's application (medway.worker: line manager
@@ -63,7 +63,8 @@ ALLOWED = {
     ("decide_deferred", "every"): {"panel_member"},
     ("decide_not_progressed", "every"): {"panel_member"},
     ("lodge_appeal", "every"): {"worker"},
-    ("decide_appeal", "every"): {"appeal_authority"},
+    ("uphold_appeal", "every"): {"appeal_authority"},
+    ("dismiss_appeal", "every"): {"appeal_authority"},
     ("submit", "line"): {"worker"},
     ("withdraw", "line"): {"worker"},
     ("return", "line"): {"line_manager"},
@@ -217,6 +218,22 @@ def test_each_decision_is_used_only_where_the_route_allows_it():
     assert decisions(lincolnshire, EVERY_STEP) == {"decide_progressed", "decide_deferred"}
     assert decisions(dudley, EVERY_STEP) == {"decide_progressed", "decide_not_progressed"}
     assert decisions(None, LINE_MANAGER_DECIDES) == {"decide_progressed", "decide_deferred"}
+
+
+@pytest.mark.parametrize("outcome", ["progressed", "deferred", "not_progressed"])
+def test_an_upheld_appeal_is_decided_again_at_a_new_hearing(personas, outcome):
+    application = _walk_to(_application(personas, "every"), S.APPEAL_LODGED, personas)
+    transition_apply(application=application, name="uphold_appeal",
+                     actor=personas["appeal_authority"])  # fmt: skip
+    assert application.state == S.NEW_HEARING
+    for persona in EVERYONE:
+        if persona != "panel_member":
+            with pytest.raises(ApplicationError):
+                transition_apply(application=application, name=f"decide_{outcome}",
+                                 actor=personas[persona])  # fmt: skip
+    transition_apply(application=application, name=f"decide_{outcome}",
+                     actor=personas["panel_member"])  # fmt: skip
+    assert application.state == outcome
 
 
 def test_an_unregistered_guard_refuses(personas, monkeypatch):
