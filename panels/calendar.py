@@ -58,8 +58,26 @@ def session_uid(*, session, attendee):
     return f"panel-session-{session.pk}-person-{attendee.pk}@careerpath"
 
 
-def session_invitation_ics(*, session, attendee, sequence=0, now=None):
-    """An invitation (METHOD:REQUEST) to one session for one person, as bytes."""
+def booking_invitation_ics(*, booking, sequence=0, now=None):
+    """The applicant's invitation: the session, at the time of their slot on its agenda (the
+    whole session for a booking made before slots were kept)."""
+    from panels.agenda import slot_times
+
+    session = booking.session
+    starts_at, ends_at = (
+        slot_times(session, booking.slot) if booking.slot else (session.starts_at, session.ends_at)
+    )
+    return session_invitation_ics(
+        session=session, attendee=booking.application.applicant, sequence=sequence, now=now,
+        starts_at=starts_at, ends_at=ends_at,
+    )  # fmt: skip
+
+
+def session_invitation_ics(
+    *, session, attendee, sequence=0, now=None, starts_at=None, ends_at=None
+):
+    """An invitation (METHOD:REQUEST) to one session for one person, as bytes: the whole
+    session, or the part of it from starts_at to ends_at (an applicant's slot)."""
     organiser = session.created_by
     organiser_email = (organiser.email if organiser else "") or parseaddr(
         settings.DEFAULT_FROM_EMAIL
@@ -82,8 +100,8 @@ def session_invitation_ics(*, session, attendee, sequence=0, now=None):
         "BEGIN:VEVENT",
         f"UID:{session_uid(session=session, attendee=attendee)}",
         f"DTSTAMP:{utc(now or timezone.now())}",
-        f"DTSTART:{utc(session.starts_at)}",
-        f"DTEND:{utc(session.ends_at)}",
+        f"DTSTART:{utc(starts_at or session.starts_at)}",
+        f"DTEND:{utc(ends_at or session.ends_at)}",
         f"SEQUENCE:{sequence}",
         f"SUMMARY:{escape_text(f'Career progression panel: {session.route.title}')}",
         f"DESCRIPTION:{escape_text(chr(10).join(description))}",

@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.services import audit_record, notification_send
+from panels.agenda import first_free_slot, slot_times, slots_held
 from panels.allocation import allocate_standards, new_allocation_seed
+from panels.coordinator_bookings import can_book_for, too_soon
+from panels.coordinator_bookings import refusal as coordinator_booking_refusal
 from panels.models import Booking, PanelSession, SessionStatus
 from panels.permissions import (
     can_book,
@@ -19,7 +22,7 @@ from panels.permissions import (
     is_progression_coordinator,
     routes_for_sessions,
 )
-from panels.scheduling import submission_deadline_for
+from panels.scheduling import lead_days, submission_deadline_for
 from panels.selectors import (
     allocated_standards_of,
     arranged_dates,
@@ -253,6 +256,13 @@ def _bookings_release(*, session, actor):
 
 
 def _refuse_unless_bookable(*, application, actor):
+    """Refuses unless the actor may book this application. Returns True when the progression
+    coordinator books it (panels.coordinator_bookings), False when the applicant does."""
+    if not can_book(actor, application) and can_book_for(actor, application):
+        reason = coordinator_booking_refusal(application)
+        if reason:
+            raise BookingError(reason)
+        return True
     if not can_book(actor, application):
         raise BookingError("Only the applicant can book their place on a panel")
     if application.state in CLOSED_STATES:
@@ -276,9 +286,10 @@ def _refuse_unless_bookable(*, application, actor):
             f"Your {' and '.join(role_name(role) for role in missing)} must agree before you "
             "can book a place"
         )
+    return False
 
 
-def _refuse_unless_open(*, session, application, today):
+def _refuse_unless_open(*, session, application, today, by_coordinator=False):
     route = application.route
     if (
         session is None
@@ -292,6 +303,15 @@ def _refuse_unless_open(*, session, application, today):
             f"The session on {long_date(session.starts_at)} is no longer open: choose another",
             field="session",
         )
+    if by_coordinator:
+        # The portfolio is in already: what counts is the route's lead time before the panel.
+        if too_soon(session, route=route, today=today):
+            raise BookingError(
+                f"The session on {long_date(session.starts_at)} is less than "
+                f"{lead_days(route.panel)[0]} days away: choose a later session",
+                field="session",
+            )
+        return
     if session.submission_deadline < today:
         raise BookingError(
             f"Portfolios for the session on {long_date(session.starts_at)} were due by "
@@ -329,9 +349,11 @@ def booking_message(*, booking, standards):
         )
         if part
     )
+    starts, ends = slot_times(session, booking.slot) if booking.slot else (session.starts_at, None)
+    until = f" to {timezone.localtime(ends):%H:%M}" if ends else ""
     lines = [
         f"You have a place on the {session.route.title} panel on {long_date(session.starts_at)} "
-        f"at {timezone.localtime(session.starts_at):%H:%M}, {where}.",
+        f"at {timezone.localtime(starts):%H:%M}{until}, {where}.",
         "",
         "The standards you will evidence:",
         *(f"- {standard.number}. {standard.title}" for standard in standards),
@@ -362,15 +384,18 @@ def booking_create(*, application, session, actor, today=None):
         .prefetch_related("route__rules", "attestations")
         .get(pk=application.pk)
     )
-    _refuse_unless_bookable(application=application, actor=actor)
-    _refuse_unless_open(session=session, application=application, today=today)
+    by_coordinator = _refuse_unless_bookable(application=application, actor=actor)
+    _refuse_unless_open(
+        session=session, application=application, today=today, by_coordinator=by_coordinator
+    )
     live = live_booking_for(application=application)
     if live is not None and live.session_id == session.pk:
         return live
     if live is not None:
         raise BookingError(
-            f"You already have a place on the panel on {long_date(live.session.starts_at)}: "
-            "give it up before you choose another",
+            f"{'This application has' if by_coordinator else 'You already have'} a place on "
+            f"the panel on {long_date(live.session.starts_at)}: give it up before you choose "
+            "another",
             field="session",
         )
     if places_taken(session=session) >= session.capacity:
@@ -378,7 +403,10 @@ def booking_create(*, application, session, actor, today=None):
             f"The session on {long_date(session.starts_at)} is full: choose another",
             field="session",
         )
-    _refuse_unless_eligible(session=session, application=application, today=today)
+    if not by_coordinator:
+        # The coordinator books only what has been confirmed (or heard) already: the route's
+        # eligibility was checked on the way.
+        _refuse_unless_eligible(session=session, application=application, today=today)
     if application.allocated_at is None:
         allocation = allocate_standards(
             policy=application.route.standards_policy or {}, seed=new_allocation_seed()
@@ -386,7 +414,11 @@ def booking_create(*, application, session, actor, today=None):
         standards, seed = allocation.standards, allocation.seed
     else:  # drawn at an earlier booking: the worker can never redraw them
         standards, seed = application.allocated_standards, application.allocation_seed
-    booking = Booking.objects.create(application=application, session=session, booked_by=actor)
+    # Under the session's lock: nobody else is taking a slot of it at the same time.
+    booking = Booking.objects.create(
+        application=application, session=session, booked_by=actor,
+        slot=first_free_slot(slots_held(session)),
+    )  # fmt: skip
     application = application_record_booking(
         application=application, panel_date=timezone.localdate(session.starts_at),
         submission_deadline=session.submission_deadline, standards=standards, seed=seed,
@@ -394,8 +426,9 @@ def booking_create(*, application, session, actor, today=None):
     )  # fmt: skip
     audit_record(
         actor=actor, action="panel_place_booked", target=session,
-        details={"application": application.pk, "booking": booking.pk,
-                 "standards": application.allocated_standards},
+        details={"application": application.pk, "booking": booking.pk, "slot": booking.slot,
+                 "standards": application.allocated_standards,
+                 "booked_by_coordinator": by_coordinator},
     )  # fmt: skip
     notification = notification_send(
         recipient=application.applicant,
