@@ -81,6 +81,23 @@ def _appeal_last_day(route, decided_on):
     return appeal_last_day(route, decided_on)
 
 
+def later_sessions_for(application, *, after):
+    """The route's planned sessions after the hearing, soonest first: those a deferral may
+    suggest for the next attempt."""
+    from panels.models import PanelSession, SessionStatus
+
+    route = application.route
+    return list(
+        PanelSession.objects.filter(
+            organisation_id=application.organisation_id,
+            framework_slug=route.framework.slug,
+            route_code=route.code,
+            status=SessionStatus.PLANNED,
+            starts_at__date__gt=after,
+        ).order_by("starts_at", "pk")[:8]
+    )
+
+
 @dataclass(frozen=True)
 class JudgementInput:
     met: bool
@@ -172,6 +189,10 @@ def decision_record(
         from panels.membership import session_of
 
         session = session_of(application)
+    if suggested_session is not None and suggested_session not in later_sessions_for(
+        application, after=heard_on
+    ):
+        raise DecisionError("Suggest one of the route's later sessions", field="suggested_session")
     try:
         with transaction.atomic():
             locked = (
@@ -345,5 +366,5 @@ def decision_for(application):
 __all__ = [
     "ALREADY_RECORDED", "DecisionError", "JudgementInput", "TargetInput", "allowed_terms",
     "decision_for", "decision_record", "effective_date_for", "is_deciding_chair",
-    "judgeable_criteria", "judged_by_standard",
+    "judgeable_criteria", "judged_by_standard", "later_sessions_for",
 ]  # fmt: skip

@@ -1,6 +1,7 @@
 """The decision form: the outcome the route allows, the date decided, reasons, further work (a
-deferral), up to three targets and, on routes without an allocation of standards, a judgement
-per criterion of the level applied for. It checks input only; panels.decisions.decision_record
+deferral), up to three targets and a judgement per allocated standard or, on routes without an
+allocation, per criterion of the level applied for; for a panel's chair also who sat and a
+later session to suggest. It checks input only; panels.decisions.decision_record
 checks the rules again."""
 
 from crispy_forms_gds.choices import Choice
@@ -46,11 +47,18 @@ class DecisionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, application, criteria, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("heard_on", timezone.localdate())
+    def __init__(self, *args, application, criteria, standards=(), members=None,
+                 later_sessions=None, heard_on=None, **kwargs):  # fmt: skip
+        """A panel's chair also gets: who sat (`members`, the seats that may sit on this
+        hearing; all ticked at first), a judgement per allocated standard (`standards`), and
+        a later session to suggest with a deferral (`later_sessions`)."""
+        kwargs.setdefault("initial", {}).setdefault("heard_on", heard_on or timezone.localdate())
         super().__init__(*args, **kwargs)
         route = application.route
         self.criteria = list(criteria)
+        self.standards = list(standards)
+        self.members = list(members) if members is not None else None
+        self.later_sessions = list(later_sessions) if later_sessions is not None else None
         labels = dict(TargetTerm.choices)
         self.fields["outcome"].choices = [
             Choice(outcome.value, outcome.label, hint=OUTCOME_HINTS.get(outcome.value, ""))
@@ -78,6 +86,22 @@ class DecisionForm(forms.Form):
                 )
             )
         judgement_fields = []
+        for standard in self.standards:
+            name = f"standard_{standard.number}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"KSS {standard.number}: {standard.title}",
+                choices=[(MET, "Met"), (NOT_MET, "Not yet met")],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say whether KSS {standard.number} is met"},
+            )
+            self.fields[f"{name}_note"] = forms.CharField(
+                label=f"Note on KSS {standard.number} (optional)", required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+            judgement_fields += [
+                Field.radios(name, legend_size=Size.SMALL, inline=True),
+                Field.textarea(f"{name}_note"),
+            ]
         for number, criterion in enumerate(self.criteria, start=1):
             self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
                 label=f"{number}. {criterion.text}",
@@ -93,14 +117,53 @@ class DecisionForm(forms.Form):
                 Field.radios(f"criterion_{criterion.pk}", legend_size=Size.SMALL, inline=True),
                 Field.textarea(f"criterion_{criterion.pk}_note"),
             ]
+        panel_fields = []
+        if self.members is not None:
+            self.fields["sat"] = forms.MultipleChoiceField(
+                label="Who sat",
+                help_text="Members who cannot judge this application are not listed.",
+                choices=[
+                    (
+                        str(seat.person_id),
+                        f"{seat.person.get_full_name() or seat.person.username}"
+                        f" ({seat.get_role_display().lower()})",
+                    )
+                    for seat in self.members
+                ],  # fmt: skip
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": "Tick who sat on the panel for this hearing",
+                    "invalid_choice": "Tick only members of this panel who may judge it",
+                },
+            )
+            self.initial.setdefault("sat", [str(seat.person_id) for seat in self.members])
+            panel_fields.append(Field.checkboxes("sat", legend_size=Size.MEDIUM))
+        if self.later_sessions is not None:
+            self.fields["suggested_session"] = forms.ChoiceField(
+                label="Suggested later session (if deferred)",
+                choices=[("", "No suggestion")] + [
+                    (str(session.pk), f"{session.starts_at:%-d %B %Y}")
+                    for session in self.later_sessions
+                ],
+                required=False,
+                error_messages={"invalid_choice": "Choose one of the later sessions offered"},
+            )  # fmt: skip
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's form carries the token
+        judgements_legend = "Standards" if self.standards else "Criteria"
         self.helper.layout = Layout(
+            *panel_fields,
+            *(
+                [Fieldset(*judgement_fields, legend=judgements_legend, legend_size=Size.MEDIUM)]
+                if judgement_fields and self.standards
+                else []
+            ),
             Field.radios("outcome", legend_size=Size.MEDIUM),
             Field("heard_on"),
             Field.textarea("reasons"),
             Field.textarea("further_work"),
+            *([Field.select("suggested_session")] if self.later_sessions is not None else []),
             Fieldset(
                 *target_fields,
                 legend="Targets (optional)",
@@ -108,7 +171,7 @@ class DecisionForm(forms.Form):
             ),
             *(
                 [Fieldset(*judgement_fields, legend="Criteria", legend_size=Size.MEDIUM)]
-                if judgement_fields
+                if judgement_fields and not self.standards
                 else []
             ),
         )
@@ -125,13 +188,24 @@ class DecisionForm(forms.Form):
             due_on = data.get(f"target_{row}_due_on")
             if f"target_{row}_due_on" in self.errors or not (term or text or due_on):
                 continue
-            if not term:
+            if not term and f"target_{row}_term" not in self.errors:
                 self.add_error(f"target_{row}_term", f"Choose target {row}'s term")
             if not text:
                 self.add_error(f"target_{row}_text", f"Say what target {row} is")
             if not due_on:
                 self.add_error(f"target_{row}_due_on", f"Enter target {row}'s date")
         return data
+
+    def sat(self):
+        """The members ticked as sitting (people), in the order offered."""
+        ticked = set(self.cleaned_data.get("sat") or ())
+        return [seat.person for seat in self.members or () if str(seat.person_id) in ticked]
+
+    def suggested_session(self):
+        chosen = self.cleaned_data.get("suggested_session")
+        return next(
+            (session for session in self.later_sessions or () if str(session.pk) == chosen), None
+        )
 
     def targets(self):
         data = self.cleaned_data
@@ -148,6 +222,13 @@ class DecisionForm(forms.Form):
     def judgements(self):
         data = self.cleaned_data
         return [
+            JudgementInput(
+                standard_number=standard.number,
+                met=data[f"standard_{standard.number}"] == MET,
+                note=data.get(f"standard_{standard.number}_note") or "",
+            )
+            for standard in self.standards
+        ] + [
             JudgementInput(
                 criterion_id=criterion.pk,
                 met=data[f"criterion_{criterion.pk}"] == MET,

@@ -14,6 +14,7 @@ from careerpath.models import Role
 from careerpath.permissions import has_role, require_staff
 from panels.membership import conflicts_by_application, member_of
 from panels.models import Booking, PanelSession
+from portfolios.applications.steps import step_at
 from portfolios.models import Application, Submission
 
 
@@ -77,6 +78,10 @@ class PackEntry:
     application: Application
     submission: Submission | None  # the latest, without its snapshot
     conflicts: list  # reasons the reader cannot judge it (empty: they may)
+
+    @property
+    def awaiting_decision(self):
+        return step_at(self.application.route, self.application.state) == "decide"
 
 
 def latest_submission_of(application):

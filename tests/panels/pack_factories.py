@@ -59,3 +59,11 @@ def own_pack(owner):
 def own_pack_application(owner):
     session, application = pack_session(owner)
     return {"pk": session.pk, "application_pk": application.pk}
+
+
+def own_hearing(owner):
+    """For the permission matrix: the owner chairs a session with a released pack and one
+    application waiting for its decision."""
+    session, application = pack_session(owner)
+    SessionMember.objects.filter(session=session, person=owner).update(role=MemberRole.CHAIR)
+    return {"pk": session.pk, "application_pk": application.pk}

@@ -14,16 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from careerpath.models import AuditEvent, LevelHistory, LevelSource, Notification, Role, User
+from careerpath.models import AuditEvent, LevelHistory, LevelSource, Notification, User
 from frameworks.models import Criterion
 from panels.decisions import ALREADY_RECORDED, decision_record
-from panels.models import Decision, MemberRole
-from portfolios.applications import workflow
-from portfolios.applications.workflow import ApplicationError, transition_apply
+from panels.models import Decision
+from portfolios.applications.workflow import ApplicationError
 from portfolios.models import Application
-from tests.panels.booking_factories import session_on
-from tests.panels.decision_factories import waiting_for_line_manager
-from tests.panels.pack_factories import booked_application, seat
+from tests.panels.decision_factories import lincolnshire_hearing, waiting_for_line_manager
 
 TODAY = timezone.localdate
 
@@ -243,40 +240,7 @@ def test_the_page_costs_the_same_queries_for_3_and_30_criteria(client, personas)
 
 @pytest.fixture
 def lincolnshire(demo_people, monkeypatch):
-    """An application on Lincolnshire's L1-L2, through its manager's report and endorsement, booked
-    on a session with a chair and a member (neither manages the applicant)."""
-    from tests.panels.appeal_factories import HOLDING
-
-    monkeypatch.setattr(
-        workflow, "GUARDS", {**workflow.GUARDS, **dict.fromkeys(HOLDING, lambda *a: None)}
-    )
-    from frameworks.models import ProgressionRoute
-
-    route = ProgressionRoute.objects.select_related("framework", "to_level").get(
-        framework__organisation__slug="lincolnshire", framework__status="published", code="L1-L2"
-    )
-    people = demo_people
-    session = session_on(route, days=20)
-    application = booked_application(
-        session, booked_by=people["lincolnshire.coordinator"],
-        practice_supervisor=people["lincolnshire.practice-supervisor"],
-        line_manager=people["lincolnshire.team-manager"],
-        team_manager=people["lincolnshire.team-manager"],
-    )  # fmt: skip
-    Application.objects.filter(pk=application.pk).update(allocated_standards=[1, 4, 5, 7])
-    application.refresh_from_db()
-    transition_apply(application=application, name="review",
-                     actor=people["lincolnshire.practice-supervisor"])  # fmt: skip
-    transition_apply(application=application, name="endorse",
-                     actor=people["lincolnshire.team-manager"])  # fmt: skip
-    chair = people["lincolnshire.panel-member"]
-    member = User.objects.create(username="lincs.second-member", first_name="Second",
-                                 organisation=chair.organisation)  # fmt: skip
-    member.role_memberships.create(organisation=chair.organisation, role=Role.PANEL_MEMBER)
-    seat(session, chair, MemberRole.CHAIR)
-    seat(session, member, MemberRole.MEMBER)
-    return {"application": application, "session": session, "chair": chair, "member": member,
-            "people": people}  # fmt: skip
+    return lincolnshire_hearing(demo_people, monkeypatch)
 
 
 def test_the_chair_records_a_panels_decision(lincolnshire, django_capture_on_commit_callbacks):
