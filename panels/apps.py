@@ -33,6 +33,21 @@ class PanelsConfig(AppConfig):
         register_attention(Role.WORKER, worker_appeal_attention)
         # An upheld appeal: the application waits for the coordinator to book a new hearing.
         register_attention(Role.PROGRESSION_COORDINATOR, new_hearing_attention)
+        # Applications the coordinator books onto a session (confirmed on routes where they
+        # book, and new hearings).
+        from panels.coordinator_bookings import booking_queue_attention
+
+        register_attention(Role.PROGRESSION_COORDINATOR, booking_queue_attention)
+        # A full panel with people waiting, and portfolios late after a session's deadline.
+        from panels.capacity import capacity_attention
+        from panels.selectors_moves import late_attention
+
+        register_attention(Role.PROGRESSION_COORDINATOR, capacity_attention)
+        register_attention(Role.PROGRESSION_COORDINATOR, late_attention)
+        # Outcomes due within the route's working days (Dudley's entry panels): due today or late.
+        from panels.outcomes_due import outcomes_due_attention
+
+        register_attention(Role.PROGRESSION_COORDINATOR, outcomes_due_attention)
         # portfolios never imports panels: it shows eligibility on the date panels gives, links
         # to the booking pages panels registers, and its withdrawals free a booked place here.
         register_next_panel_date(next_panel_date_for)
@@ -44,6 +59,11 @@ class PanelsConfig(AppConfig):
 
         register_actor("panel_chair", is_deciding_chair)
         register_decision_reader(decision_for)
+        # A deferral's targets and further work appear in the worker's development plan.
+        from careerpath.plan_advice import register_plan_advice_reader
+        from panels.plan_advice import deferrals_advice_for
+
+        register_plan_advice_reader(deferrals_advice_for)
         register_booking_pages(
             book=lambda pk: reverse("panels:application-book", args=[pk]),
             booked=lambda pk: reverse("panels:booking-detail", args=[pk]),
@@ -64,3 +84,7 @@ def load_demo_sessions(sender, **kwargs):
     from portfolios.demo_reviews import demo_reviews_load
 
     demo_reviews_load()
+    # Then last week's panel's decisions, an appeal, and the next panel's released pack.
+    from panels.demo_decisions import demo_decisions_load
+
+    demo_decisions_load()

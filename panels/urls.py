@@ -1,6 +1,15 @@
 from django.urls import path
 
-from panels import views, views_appeals, views_decisions, views_membership
+from panels import (
+    views,
+    views_appeals,
+    views_bookings,
+    views_decisions,
+    views_hearing,
+    views_membership,
+    views_moves,
+    views_outcomes,
+)
 
 app_name = "panels"
 
@@ -11,12 +20,23 @@ urlpatterns = [
     path("sessions/upcoming/", views.session_upcoming, name="session-upcoming"),
     path("sessions/<int:pk>/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session-cancel"),
+    path("sessions/<int:pk>/late/", views_moves.session_late, name="session-late"),
+    path("bookings/<int:pk>/move/", views_moves.booking_move_view, name="booking-move"),
+    path("sessions/<int:pk>/agenda/", views_bookings.agenda, name="agenda"),
+    path("bookings/", views_bookings.booking_queue, name="booking-queue"),
+    path("bookings/<int:pk>/", views_bookings.coordinator_book, name="coordinator-book"),
     path("sessions/<int:pk>/members/", views_membership.session_members, name="session-members"),
     path("sessions/<int:pk>/pack/", views_membership.pack, name="pack"),
     path(
         "sessions/<int:pk>/pack/<int:application_pk>/",
         views_membership.pack_application,
         name="pack-application",
+    ),
+    path("outcomes/", views_outcomes.outcomes_due, name="outcomes-due"),
+    path(
+        "sessions/<int:pk>/hearing/<int:application_pk>/",
+        views_hearing.hearing,
+        name="hearing",
     ),
     path("appeals/", views_appeals.appeal_list, name="appeal-list"),
     path("appeals/<int:pk>/", views_appeals.appeal_detail, name="appeal-detail"),

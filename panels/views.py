@@ -1,3 +1,6 @@
+import contextlib
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -6,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from careerpath.permissions import require_staff
 from panels import selectors, services
-from panels.calendar import session_invitation_ics
+from panels.calendar import booking_invitation_ics
+from panels.capacity import extra_session_offers
 from panels.forms import BookingForm, ProposalsForm, SessionForm
 from panels.permissions import (
     can_edit_session,
@@ -16,6 +20,7 @@ from panels.permissions import (
     require_coordinator,
 )
 from panels.scheduling import has_regular_cadence, lead_days, propose_sessions
+from panels.selectors_moves import late_flags_for
 from portfolios.applications.agreement import agreement_missing, agreement_status
 from portfolios.applications.booking import (
     COORDINATOR_BOOKS,
@@ -33,16 +38,35 @@ def _report(form, error):
 
 def session_list(request):
     require_coordinator(request.user)
+    groups = selectors.session_list_for(user=request.user)
+    sessions = [session for group in groups for session in group["sessions"]]
+    late = late_flags_for(user=request.user)
+    for session in sessions:
+        session.late_count = late.get(session.pk, 0)
     return render(request, "panels/session_list.html", {
-        "groups": selectors.session_list_for(user=request.user), "now": timezone.now(),
+        "groups": groups, "now": timezone.now(),
+        "offers": extra_session_offers(user=request.user, sessions=sessions),
     })  # fmt: skip
+
+
+def _create_initial(request, routes):
+    """What the create form starts with: the usual times, and the route and date an extra
+    session offer (panels.capacity) links with, when they are one of the coordinator's routes
+    and a real date."""
+    initial = {"start_time": "10:00", "end_time": "13:00"}
+    route = request.GET.get("route", "")
+    if route.isdigit() and routes.filter(pk=route).exists():
+        initial["route"] = int(route)
+    with contextlib.suppress(ValueError):
+        initial["date"] = datetime.date.fromisoformat(request.GET.get("date", ""))
+    return initial
 
 
 def session_create(request):
     require_coordinator(request.user)
     routes = selectors.session_routes_for(user=request.user)
     form = SessionForm(request.POST if request.method == "POST" else None, routes=routes,
-                       initial={"start_time": "10:00", "end_time": "13:00"})  # fmt: skip
+                       initial=_create_initial(request, routes))  # fmt: skip
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -212,7 +236,7 @@ def booking_calendar(request, pk):
     if booking is None:
         raise Http404
     response = HttpResponse(
-        session_invitation_ics(session=booking.session, attendee=request.user),
+        booking_invitation_ics(booking=booking),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="panel-session.ics"'

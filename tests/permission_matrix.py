@@ -23,8 +23,10 @@ from tests.panels.booking_factories import (
     own_application_to_book,
     own_booking,
 )
+from tests.panels.coordinator_booking_factories import application_for_coordinator, own_agenda
 from tests.panels.decision_factories import own_application_to_decide
-from tests.panels.pack_factories import own_pack, own_pack_application
+from tests.panels.move_factories import own_booking_to_move, own_session_with_late_booking
+from tests.panels.pack_factories import own_hearing, own_pack, own_pack_application
 from tests.portfolios.application_factories import (
     own_link,
     own_link_target,
@@ -32,6 +34,7 @@ from tests.portfolios.application_factories import (
     own_section,
 )
 from tests.portfolios.evidence_factories import own_binned_item, own_file, own_item
+from tests.portfolios.next_attempt_factories import own_deferred_application
 from tests.portfolios.review_factories import own_application_to_review
 from tests.portfolios.submission_factories import own_application, own_submission
 
@@ -273,18 +276,29 @@ MATRIX = {
     "panels:session-upcoming": Access(STAFF),
     "panels:session-edit": Access(COORDINATORS, own=_panel_session),
     "panels:session-cancel": Access(COORDINATORS, method="post", own=_panel_session, ok_status=302),
+    "panels:session-late": Access(COORDINATORS, own=own_session_with_late_booking),
+    "panels:booking-move": Access(COORDINATORS, own=own_booking_to_move),
     "panels:application-book": Access(STAFF, own=own_application_to_book),
     "panels:booking-detail": Access(STAFF, own=own_booking),
     "panels:booking-calendar": Access(STAFF, own=own_booking, page=False),
     "panels:booking-cancel": Access(STAFF, method="post", own=own_booking, ok_status=302),
     # Appeals: anyone with a role sees their own (the appeal authority: every one of the council).
+    "panels:outcomes-due": Access(COORDINATORS),
     "panels:appeal-list": Access(STAFF),
     "panels:appeal-detail": Access(STAFF, own=own_appeal),
     "panels:decision-appeal": Access(STAFF, own=own_decision),
     "panels:session-members": Access(COORDINATORS, own=_panel_session),
+    # The coordinator's bookings (routes where they book, and new hearings), any application of
+    # their council; the agenda: the session's coordinators and members (others with the panel
+    # member role get 404).
+    "panels:booking-queue": Access(COORDINATORS),
+    "panels:coordinator-book": Access(COORDINATORS, own=application_for_coordinator),
+    "panels:agenda": Access(COORDINATORS | PANEL_MEMBERS, own=own_agenda),
     # The members of the session only (someone else with the role gets 404).
     "panels:pack": Access(PANEL_MEMBERS, own=own_pack),
     "panels:pack-application": Access(PANEL_MEMBERS, own=own_pack_application),
+    # The chair of the session records the decision (a member gets 403, anyone else 404).
+    "panels:hearing": Access(PANEL_MEMBERS, own=own_hearing),
     # Whoever holds the decide step now (Medway: the applicant's line manager, or their cover).
     "panels:decision-record": Access(frozenset({"line_manager"}), own=own_application_to_decide),
     "portfolios:agreement-list": Access(AGREERS),
@@ -307,6 +321,10 @@ MATRIX = {
         STAFF, method="post", own=own_application, ok_status=302
     ),
     "portfolios:submission-pdf": Access(STAFF, own=own_submission, page=False),
+    # POST only: the applicant starts the next attempt from their deferred application.
+    "portfolios:application-next-attempt": Access(
+        STAFF, method="post", own=own_deferred_application, ok_status=302
+    ),
     # Team managers refer (Dudley); anyone covering a manager today too (no persona does).
     "portfolios:referral-list": Access(frozenset({"team_manager"})),
     "portfolios:referral-create": Access(frozenset({"team_manager"})),
