@@ -300,8 +300,8 @@ def test_booking_detail_and_session_list_query_budgets(
     assert "Your standards" in response.content.decode()
     client.force_login(demo_people["lincolnshire.coordinator"])
     # session, user, roles; the sessions with routes, frameworks and places taken; their live
-    # bookings with the applicants; the organisation (header)
-    with django_assert_num_queries(6):
+    # bookings with the applicants; the late portfolios; the organisation (header)
+    with django_assert_num_queries(7):
         html = client.get(reverse("panels:session-list")).content.decode()
     assert str(person) in html
 
