@@ -388,6 +388,47 @@ PEOPLE = {
             practice_supervisor="practice-supervisor",
             team_manager="team-manager",
         ),
+        # For the decisions' demo (panels/demo_decisions.py): heard at last week's panel, one
+        # progressed to Level 2 and one deferred, who has appealed; and the second Head of
+        # Service who sits on the panel with the chair.
+        dict(
+            key="colleague-5",
+            first="Priya",
+            last="Shah",
+            title="Level 1 Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2022, 3, 7),
+            qualified=D(2022, 2, 1),
+            asye=True,
+            level=("L1", "Level 1 Social Worker", D(2023, 3, 6)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
+        dict(
+            key="colleague-6",
+            first="Daniel",
+            last="Okafor",
+            title="Level 1 Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2022, 4, 19),
+            qualified=D(2022, 3, 25),
+            asye=True,
+            level=("L1", "Level 1 Social Worker", D(2023, 4, 19)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
+        dict(
+            key="head-of-service",
+            first="Fiona",
+            last="Bradshaw",
+            title="Head of Service, Children's Social Care",
+            team=None,
+            roles=[Role.PANEL_MEMBER],
+        ),
     ],
     "dudley": [
         dict(

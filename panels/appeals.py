@@ -24,7 +24,6 @@ from careerpath.services import audit_record, notification_send
 from careerpath.working_days import add_working_days
 from panels.models import Appeal, Booking, Decision, Outcome
 from portfolios.applications import permissions as can
-from portfolios.applications.reviews import review_url
 from portfolios.applications.workflow import ApplicationError, register_guard, transition_apply
 from portfolios.models import Application, ApplicationState
 
@@ -250,7 +249,7 @@ def new_hearing_attention(user):
     return [
         AttentionItem(
             label=f"Book a new hearing for {application.applicant.get_full_name()}",
-            url=review_url(application),
+            url=reverse("panels:coordinator-book", args=[application.pk]),
             hint=f"Their appeal on {application.route.title} was upheld",
         )
         for application in waiting
@@ -407,7 +406,7 @@ def _tell_decided(appeal, application):
                     f"for {title} is upheld. Book the application onto a later panel session "
                     "for a new hearing."
                 ),
-                url=review_url(application),  # the appeal itself is the authority's and theirs
+                url=reverse("panels:coordinator-book", args=[application.pk]),
             )
     else:
         notification_send(

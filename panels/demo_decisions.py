@@ -1,0 +1,229 @@
+"""Demo decisions, made through the services as the people would, after the reviewers' demo, so
+the panel members, the appeal authority, HR and the workers have something real after
+`make run`:
+
+- Lincolnshire, last week's panel: two colleagues of the worker wrote and submitted their
+  portfolios, had their report and endorsement, and were heard by the chair and a second Head
+  of Service. One progressed to Level 2 from the panel date (their level history shows it); the
+  other was deferred with judgements, further work and short, medium and long-term targets, and
+  has appealed: the appeal waits for the Assistant Director.
+- Lincolnshire, the next panel: the chair and the second Head of Service sit on it and the
+  coordinator has released its pack, so the members can read the portfolios booked on it.
+
+The panel met last week: its session is recorded as it was, and the two places on it are the
+ones the colleagues booked on the next panel, moved back to it (a demo cannot book a session
+that has passed). Idempotent: a person with a decision is left alone."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from careerpath.demo import demo_username
+from careerpath.models import User
+from panels.appeals import appeal_lodge
+from panels.decisions import DecisionError, decision_record, later_sessions_for
+from panels.models import Booking, Decision, MemberRole, PanelSession, SessionMember, SessionStatus
+from panels.services_membership import pack_release
+from portfolios.applications.reviews import step_complete
+from portfolios.applications.workflow import ApplicationError
+from portfolios.demo_reviews import _lincolnshire_write, _person, _report, _route, _submit
+from portfolios.models import Application, ApplicationState
+
+S = ApplicationState
+logger = logging.getLogger(__name__)
+
+PROGRESSED, DEFERRED = "colleague-5", "colleague-6"
+CHAIR, SECOND_HEAD = "panel-member", "head-of-service"
+HEARD_DAYS_AGO = 7
+
+
+def demo_decisions_load():
+    made = _lincolnshire_last_panel()
+    _lincolnshire_next_panel_released()
+    return made
+
+
+def _seat(session, person, role, actor):
+    if person is not None:
+        SessionMember.objects.get_or_create(
+            session=session, person=person, defaults={"role": role, "added_by": actor}
+        )
+
+
+def _reviewed_and_endorsed(person, route, session):
+    """The person's application, agreed and booked on `session`, written, submitted, reported
+    on (verifying KSS 9 and 10) and endorsed; None when the demo cannot get it there."""
+    from panels.demo import _agree_and_book
+
+    booking = _agree_and_book(person=person, route=route, session=session)
+    application = Application.objects.select_related(
+        "applicant", "route__framework", "route__to_level", "organisation"
+    ).get(pk=booking.application_id)
+    _lincolnshire_write(application, person)
+    if not _submit(application, person):
+        return None
+    supervisor, manager = person.practice_supervisor, person.team_manager
+    step_complete(application=application, actor=supervisor, step="review",
+                  values=_report(application, "review", supervisor), verify=True)  # fmt: skip
+    step_complete(application=application, actor=manager, step="endorse",
+                  values=_report(application, "endorse", manager), verify=True)  # fmt: skip
+    application.refresh_from_db()
+    return application if application.state == S.ENDORSED else None
+
+
+def _held_session(route, coordinator, heard_on):
+    """Last week's panel, as it was held (online, like Lincolnshire's)."""
+    start = timezone.make_aware(datetime.datetime.combine(heard_on, datetime.time(10)))
+    session, _ = PanelSession.objects.get_or_create(
+        organisation=route.framework.organisation,
+        framework_slug=route.framework.slug,
+        route_code=route.code,
+        starts_at=start,
+        defaults={
+            "route": route,
+            "ends_at": start + datetime.timedelta(hours=3),
+            "meeting_url": "https://meet.example.org/lincolnshire-progression-panel",
+            "capacity": 6,
+            "submission_deadline": heard_on - datetime.timedelta(days=14),
+            "status": SessionStatus.HELD,
+            "created_by": coordinator,
+            "pack_released_at": start - datetime.timedelta(days=7),
+            "pack_released_by": coordinator,
+        },
+    )
+    return session
+
+
+@transaction.atomic
+def _lincolnshire_last_panel():
+    slug = "lincolnshire"
+    people = {
+        key: _person(demo_username(slug, key))
+        for key in (PROGRESSED, DEFERRED, CHAIR, SECOND_HEAD, "coordinator")
+    }
+    route = _route(slug, "L1-L2")
+    if route is None or any(person is None for person in people.values()):
+        return 0
+    if Decision.objects.filter(application__applicant=people[PROGRESSED]).exists():
+        return 0
+    coordinator, chair = people["coordinator"], people[CHAIR]
+    heard_on = timezone.localdate() - datetime.timedelta(days=HEARD_DAYS_AGO)
+    upcoming = later_sessions_for(
+        Application(route=route, organisation_id=route.framework.organisation_id), after=heard_on
+    )
+    if not upcoming:
+        return 0
+    held = _held_session(route, coordinator, heard_on)
+    _seat(held, chair, MemberRole.CHAIR, coordinator)
+    _seat(held, people[SECOND_HEAD], MemberRole.MEMBER, coordinator)
+    made = 0
+    for key in (PROGRESSED, DEFERRED):
+        application = _reviewed_and_endorsed(people[key], route, upcoming[0])
+        if application is None:
+            logger.warning("Demo: %s could not be brought to the panel", people[key].username)
+            continue
+        Booking.objects.filter(application=application, cancelled_at__isnull=True).update(
+            session=held
+        )
+        try:
+            _decide(application, key, chair, people[SECOND_HEAD], held, heard_on, upcoming)
+        except (DecisionError, ApplicationError) as error:
+            logger.warning("Demo: the decision on %s was not recorded: %s", application, error)
+            continue
+        made += 1
+    return made
+
+
+def _decide(application, key, chair, second, session, heard_on, upcoming):
+    standards = sorted(int(n) for n in application.allocated_standards)
+    deferred = key == DEFERRED
+    judgements = [
+        {
+            "standard_number": number,
+            "met": not (deferred and number == standards[-1]),
+            "note": (
+                "The examples were of assessment; we did not hear about direct work with the child."
+                if deferred and number == standards[-1]
+                else ""
+            ),
+        }
+        for number in standards
+    ]
+    targets = (
+        [
+            {
+                "term": "short_term",
+                "text": "Lead two direct-work sessions with a child and "
+                "reflect on them in supervision",
+                "due_on": heard_on + datetime.timedelta(days=60),
+            },
+            {
+                "term": "medium_term",
+                "text": "Shadow a colleague in the court team through one set of care proceedings",
+                "due_on": heard_on + datetime.timedelta(days=150),
+            },
+            {
+                "term": "long_term",
+                "text": "Bring the direct work into a new portfolio for the next panel",
+                "due_on": heard_on + datetime.timedelta(days=280),
+            },
+        ]  # fmt: skip
+        if deferred
+        else []
+    )
+    decision = decision_record(
+        application=application, actor=chair, outcome="deferred" if deferred else "progressed",
+        heard_on=heard_on, sat=[chair, second], judgements=judgements, targets=targets,
+        reasons=(
+            f"The panel heard evidence against each allocated standard. KSS {standards[-1]} "
+            "was not yet evidenced in direct work with children."
+            if deferred
+            else "The panel heard strong evidence against each allocated standard."
+        ),
+        further_work="Shadowing in the court team and training in direct work with children."
+        if deferred
+        else "",
+        suggested_session=upcoming[-1] if deferred else None,
+        session=session,
+    )  # fmt: skip
+    if deferred:
+        appeal_lodge(
+            decision=decision,
+            actor=application.applicant,
+            grounds=(
+                "The panel did not ask me about the direct work in my second case example, "
+                "which the procedure says it should explore before deferring."
+            ),
+        )
+    return decision
+
+
+@transaction.atomic
+def _lincolnshire_next_panel_released():
+    """The chair and the second Head of Service sit on the next panel with submitted portfolios
+    booked on it; the coordinator releases its pack."""
+    slug = "lincolnshire"
+    coordinator = User.objects.filter(username=demo_username(slug, "coordinator")).first()
+    chair = User.objects.filter(username=demo_username(slug, CHAIR)).first()
+    second = User.objects.filter(username=demo_username(slug, SECOND_HEAD)).first()
+    if coordinator is None or chair is None:
+        return None
+    session = (
+        PanelSession.objects.filter(
+            organisation_id=coordinator.organisation_id,
+            status=SessionStatus.PLANNED,
+            starts_at__gt=timezone.now(),
+            bookings__cancelled_at__isnull=True,
+            bookings__application__state__in=(S.SUBMITTED, S.REVIEWED, S.ENDORSED),
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        return None
+    _seat(session, chair, MemberRole.CHAIR, coordinator)
+    _seat(session, second, MemberRole.MEMBER, coordinator)
+    pack_release(session=session, actor=coordinator)
+    return session
