@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from careerpath.permissions import require_staff
+from careerpath.plan_advice import plan_advice_for
 from frameworks import selectors, services
 from frameworks.diff import framework_changes
 from frameworks.facts import APPLICATION_RULE_TYPES, criteria_standing
@@ -157,6 +158,9 @@ def plan_detail(request, pk):
         "development_routes": DEVELOPMENT_ROUTES,
         "framework": level.role.framework, "current_version": current_version,
         "newer_level": newer_level,
+        # What a career progression panel asked for when it deferred them (panels registers it;
+        # the plan is the person's own).
+        "panel_advice": plan_advice_for(person=request.user),
     })  # fmt: skip
 
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from portfolios import views, views_observations
 from portfolios.applications import urls as application_urls
 from portfolios.applications import urls_reviews as review_urls
+from portfolios.applications import views_reattempt
 
 app_name = "portfolios"
 
@@ -32,6 +33,11 @@ urlpatterns = [
     ),
     path(
         "observations/<int:pk>/sign/", views_observations.observation_sign, name="observation-sign"
+    ),
+    path(
+        "applications/<int:pk>/next-attempt/",
+        views_reattempt.application_next_attempt,
+        name="application-next-attempt",
     ),
     path("applications/", include(application_urls)),
     path("reviews/", include(review_urls)),

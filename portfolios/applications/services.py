@@ -28,6 +28,9 @@ from portfolios.models import (
 __all__ = ["ApplicationError", "application_start", "application_withdraw"]
 
 ONE_OPEN_MESSAGE = "You already have an application on this route: carry on with that one"
+# A next attempt follows a deferral, or a deferral whose appeal was dismissed (the caller,
+# reattempt.next_attempt_start, checks that the decision appealed was a deferral).
+ATTEMPT_FOLLOWS = (ApplicationState.DEFERRED, ApplicationState.APPEAL_DECIDED)
 
 
 def _same_route(route):
@@ -46,10 +49,17 @@ def application_start(*, applicant, route, previous_attempt=None, referred=False
     route that opens by referral only the referral starts it (reviews.referral_create, which
     passes referred=True)."""
     framework = route.framework
+    # A next attempt may stay on the version its deferred attempt was pinned to, though a newer
+    # one has been published since (the worker chooses: reattempt.next_attempt_start).
+    keeps_its_version = (
+        previous_attempt is not None
+        and framework.status == FrameworkStatus.RETIRED
+        and previous_attempt.route.framework_id == framework.pk
+    )
     if (
         applicant.organisation_id is None
         or framework.organisation_id != applicant.organisation_id
-        or framework.status != FrameworkStatus.PUBLISHED
+        or (framework.status != FrameworkStatus.PUBLISHED and not keeps_its_version)
     ):
         raise ApplicationError("You can only apply on a published route of your own council")
     referral_by = route_workflow(route)["referral_by"]
@@ -69,7 +79,7 @@ def application_start(*, applicant, route, previous_attempt=None, referred=False
     elif (
         previous_attempt.applicant_id != applicant.pk
         or not earlier.filter(pk=previous_attempt.pk).exists()
-        or previous_attempt.state != ApplicationState.DEFERRED
+        or previous_attempt.state not in ATTEMPT_FOLLOWS
     ):
         raise ApplicationError("A new attempt follows a deferred application of your own")
     try:

@@ -26,6 +26,7 @@ from portfolios.applications.permissions import (
     get_application_for,
 )
 from portfolios.applications.readiness import application_readiness
+from portfolios.applications.reattempt import next_attempt_context
 from portfolios.applications.steps import route_workflow
 from portfolios.applications.workflow import ApplicationError, can_take, route_steps
 from portfolios.models import CLOSED_STATES, ApplicationState, EvidenceLink
@@ -105,6 +106,7 @@ def _detail_context(request, application, **comment):
     comments = list(reviews.comments_for(application, request.user))
     returns = [c for c in comments if c.step == "return"]
     submitted = application.submitted_at is not None
+    decision = selectors.decision_for(application=application)
     return {
         "application": application, "overview": overview, "readiness": readiness,
         "can_change": can_change_application(request.user, application),
@@ -130,7 +132,9 @@ def _detail_context(request, application, **comment):
         ),
         "can_mark_reviewers_only": False,
         "timeline": queues.timeline(application=application, viewer=request.user),
-        "decision": selectors.decision_for(application=application),
+        "decision": decision,
+        # After a deferral: the next attempt, in one click; on it, the deferral it follows.
+        **next_attempt_context(request.user, application, decision=decision),
         **comment,
     }  # fmt: skip
 

@@ -204,8 +204,9 @@ BUDGETS = {
     "search": 4 + 2,  # count of matches, the first 100 with their level, role and framework
     # level; its criteria, their rules; the current level; the evidence library's facts
     "self-assessment": 4 + 5,
-    # plan; level; criteria, their rules; what the person has; their managers, to share with
-    "plan": 4 + 6,
+    # plan; level; criteria, their rules; what the person has; their managers, to share with;
+    # the panel's deferrals of the person (their targets too, when there are any)
+    "plan": 4 + 7,
     "route": 4 + 3,  # route with framework and levels; its rules; the person's current level
     "standards": 4 + 2,  # the set; its statements
     "start": 4 + 3,  # the levels to choose from (count, rows); the person's plans

@@ -167,8 +167,8 @@ def test_plan_on_a_retired_version_query_budget(
     # 4 as every page (session, user, roles, organisation); the plan; its level (with role and
     # framework); whether the person has work on the retired version; the published version;
     # the same level in it; the criteria, their rules; what the person has; their line manager
-    # and practice supervisor, to share the plan with.
-    with django_assert_num_queries(4 + 9):
+    # and practice supervisor, to share the plan with; the panel's deferrals of the person.
+    with django_assert_num_queries(4 + 10):
         client.get(reverse("frameworks:plan-detail", args=[plan.pk]))
 
 
