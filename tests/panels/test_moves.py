@@ -343,3 +343,32 @@ def test_the_create_page_ignores_a_route_that_is_not_the_coordinators(
     url = reverse("panels:session-create") + f"?route={dudley_route.pk}&date=not-a-date"
     html = coordinator_client.get(url).content.decode()
     assert f'value="{dudley_route.pk}"' not in html
+
+
+def test_where_the_coordinator_books_those_waiting_are_the_applications_ready_for_a_decision(
+    demo_people, monkeypatch
+):
+    """Dudley: an application waits once the review steps leave it where the decision starts
+    from, without a place on a session still to come; one still being written does not."""
+    from tests.panels.appeal_factories import guards_hold
+    from tests.panels.coordinator_booking_factories import booked_on, confirmed, dudley_worker
+    from tests.portfolios.application_factories import start
+    from tests.portfolios.review_factories import route_in
+
+    guards_hold(monkeypatch)
+    route = route_in("dudley", "SW-SSW")
+    coordinator = demo_people["dudley.coordinator"]
+    Booking.objects.filter(session__route=route).delete()
+    PanelSession.objects.filter(route=route).delete()
+    full = session_on(route, days=30, capacity=1)
+    booked_on(full, count=1, booked_by=coordinator)
+
+    confirmed(dudley_worker(demo_people), route)
+    (before,) = extra_session_offers(user=coordinator)
+    start(applicant=dudley_worker(demo_people), route=route)  # still being written
+    assert extra_session_offers(user=coordinator)[0].waiting == before.waiting
+    confirmed(dudley_worker(demo_people), route)
+    (after,) = extra_session_offers(user=coordinator)
+    assert after.full_session == full and after.waiting == before.waiting + 1
+    session_on(route, days=60, capacity=after.waiting)  # room for everyone waiting
+    assert extra_session_offers(user=coordinator) == []
