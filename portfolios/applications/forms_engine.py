@@ -237,7 +237,36 @@ def application_sections(*, application, standards=None, criteria=None):
                     observation_form,
                 )
             )  # fmt: skip
-    return [section for section in sections if section is not None]
+    sections = [section for section in sections if section is not None]
+    if not any(section.targets or section.observation for section in sections):
+        # A form with nothing to link evidence to (Dudley's apprenticeship and return to social
+        # work): a criterion that needs an item (the returning social worker's qualification
+        # certificate) gets a task of its own, where the worker links it.
+        sections += _evidence_sections(criteria or [])
+    return sections
+
+
+# Rules met by an item linked from the library, not by anything typed in the form.
+LINKED_ITEM_RULES = ("certificate_required", "min_evidence")
+
+
+def _evidence_sections(criteria):
+    return [
+        SectionSpec(
+            key=f"criterion-{criterion.pk}",
+            title=f"Evidence: {criterion.text}",
+            instructions=criterion.evidence_guidance,
+            targets=(
+                LinkTarget(
+                    key=f"criterion-{criterion.pk}",
+                    label=criterion.text,
+                    criterion_id=criterion.pk,
+                ),
+            ),
+        )
+        for criterion in criteria
+        if any(rule.type in LINKED_ITEM_RULES for rule in criterion.rules.all())
+    ]
 
 
 def _part_title(form, part):
@@ -500,8 +529,8 @@ def section_status(section, values, *, links=()):
         return OTHERS
     if section.blocked:
         return CANNOT_START
-    if section.observation:
-        return COMPLETED if links else NOT_STARTED
+    if section.observation or (section.targets and not section.fields):
+        return COMPLETED if links else NOT_STARTED  # a task of linking, nothing to type
     typed = {k: v for k, v in (values or {}).items() if str(v or "").strip()}
     prefilled = {spec.key for spec in section.fields if spec.prefilled}
     if not values or not any(k not in prefilled for k in typed):

@@ -258,12 +258,15 @@ def _standard_ids(route):
 
 def sections_for(*, application):
     """The section specs of this application's form (2 queries: standards, and the target
-    level's criteria with their rules when the route has no form)."""
+    level's criteria with their rules when the route has no form or a form without standards)."""
     route = application.route
     standards = _standards_of(route)
     forms = route.framework.forms or {}
     has_form = any(isinstance(f, dict) and forms_engine._applies(f, route) for f in forms.values())
-    criteria = [] if has_form else criteria_for_target(level=route.to_level)
+    # A form without standards (Dudley's entry routes) may have nothing to link evidence to:
+    # the target level's criteria that need an item (a certificate) are read for their tasks.
+    needs_criteria = not has_form or not route.standards_policy
+    criteria = criteria_for_target(level=route.to_level) if needs_criteria else []
     return forms_engine.application_sections(
         application=application, standards=standards, criteria=criteria
     )

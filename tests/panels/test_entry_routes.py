@@ -10,6 +10,7 @@ endorses; the application then waits for the coordinator to book it; the panel's
 the decision (progressed or not progressed: the only outcomes the route has)."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.models import LevelHistory, Organisation, Role, User
@@ -18,7 +19,7 @@ from panels.decisions import DecisionError, decision_record
 from panels.models import Booking, Decision, MemberRole
 from portfolios.applications.booking import application_record_booking
 from portfolios.applications.reviews import step_complete, step_form
-from portfolios.applications.selectors import sections_for
+from portfolios.applications.selectors import resolve_target, sections_for
 from portfolios.applications.services import (
     application_answer_save,
     application_start,
@@ -95,19 +96,24 @@ def fill_the_workers_parts(application):
 
 
 def link_certificate(application):
-    """The returning social worker's qualification certificate, from their library, linked to
-    the criterion that asks for it."""
-    criterion = Criterion.objects.get(
-        level_id=application.route.to_level_id, category="qualifications"
-    )
+    """The returning social worker's qualification certificate, from their library, linked
+    through the task the form offers for it (the form itself has nowhere to link evidence)."""
+    section, [target] = evidence_task(application)
     item = EvidenceItem.objects.create(
         owner=application.applicant, kind="training_certificate",
         title="BA (Hons) Social Work certificate", dated=timezone.localdate().replace(year=2016),
     )  # fmt: skip
+    criterion_id, standard_id = resolve_target(application=application, target=target)
     evidence_links_add(
-        application=application, actor=application.applicant, criterion_id=criterion.pk,
-        standard_id=None, items=[item], note="My Social Work qualification",
+        application=application, actor=application.applicant, criterion_id=criterion_id,
+        standard_id=standard_id, items=[item], note="My Social Work qualification",
     )  # fmt: skip
+
+
+def evidence_task(application):
+    """The worker's task of linking evidence, and what it links to."""
+    [section] = [s for s in sections_for(application=application) if s.targets]
+    return section, list(section.targets)
 
 
 def endorse(application, line_manager):
@@ -160,7 +166,7 @@ def test_a_member_of_staff_starts_on_the_seeds_form_with_no_social_work_level(
     assert not LevelHistory.objects.filter(user=staff).exists()
     application = application_start(applicant=staff, route=route)
     sections = sections_for(application=application)
-    workers = [s for s in sections if s.is_workers]
+    workers = [s for s in sections if s.is_workers and not s.targets]
     managers = [s for s in sections if s.completed_by == Role.LINE_MANAGER]
     # Appendix A: the Applicant's part and their signature; the Manager's part is theirs.
     assert [s.title for s in workers] == [
@@ -184,14 +190,29 @@ def test_the_worker_cannot_submit_before_filling_in_the_form(dudley, line_manage
     assert application.state == "drafting"
 
 
-def test_a_returning_social_worker_needs_their_qualification_certificate(dudley, line_manager):
+def test_a_returning_social_worker_links_their_qualification_certificate(
+    client, dudley, line_manager
+):
     staff = member_of_staff(dudley, line_manager)
     application = application_start(applicant=staff, route=route_in("dudley", "ENTRY-RSW"))
     fill_the_workers_parts(application)
     with pytest.raises(ApplicationError, match="Social Work qualification"):
         application_submit(application=application, actor=staff, declaration=True)
+    # The criterion that asks for the certificate is a task of its own, on the worker's pages.
+    section, [target] = evidence_task(application)
+    criterion = Criterion.objects.get(pk=target.criterion_id)
+    assert criterion.rules.filter(type="certificate_required").exists()
+    client.force_login(staff)
+    links = reverse("portfolios:application-links", args=[application.pk, section.key])
+    assert client.get(links).status_code == 200
     link_certificate(application)
     assert application_submit(application=application, actor=staff, declaration=True).changed
+
+
+def test_the_apprentices_form_asks_for_no_evidence_to_link(dudley, line_manager):
+    staff = member_of_staff(dudley, line_manager)
+    application = application_start(applicant=staff, route=route_in("dudley", "ENTRY-SWA"))
+    assert not [s for s in sections_for(application=application) if s.targets]
 
 
 @pytest.mark.parametrize("code", ROUTES)
