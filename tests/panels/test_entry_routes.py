@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from careerpath.models import LevelHistory, Organisation, Role, User
 from frameworks.models import Criterion
+from panels.coordinator_bookings import waiting_for_coordinator
 from panels.decisions import DecisionError, decision_record
 from panels.models import Booking, Decision, MemberRole
 from portfolios.applications.booking import application_record_booking
@@ -246,6 +247,7 @@ def test_endorsed_it_waits_for_the_coordinator_to_book_a_panel(dudley, line_mana
     assert review_sources(workflow)["decide"] == application.state == "endorsed"
     assert current_holder(application).at_panel
     assert not application.panel_bookings.exists() and application.panel_date is None
+    assert waiting_for_coordinator(application)
 
 
 @pytest.mark.parametrize("code", ROUTES)
