@@ -4,8 +4,9 @@ route than the places left on its other sessions, the coordinator is offered an 
 applicants"). Computed on read, in a fixed number of queries.
 
 Who waits for a place, by how the route books:
-- the worker books (Lincolnshire): an open application whose managers have agreed, without a
-  live place on a session still to come;
+- the worker books (Lincolnshire): an application not yet heard (being written, under review,
+  or to be heard again) whose managers have agreed, without a live place on a session still to
+  come;
 - the coordinator books (Dudley): an application in the state the decision starts from (or
   waiting for a new hearing), without a live place on a session still to come.
 """
@@ -28,8 +29,15 @@ from panels.scheduling import lead_days, submission_deadline_for
 from panels.selectors import with_places_taken
 from portfolios.applications.agreement import agreement_complete
 from portfolios.applications.booking import COORDINATOR_BOOKS, WORKER_BOOKS, booking_mode
-from portfolios.applications.steps import review_sources, route_workflow
+from portfolios.applications.steps import (
+    UNDER_REVIEW,
+    WITH_THE_WORKER,
+    review_sources,
+    route_workflow,
+)
 from portfolios.models import CLOSED_STATES, Application, ApplicationState
+
+BEFORE_A_HEARING = (*WITH_THE_WORKER, *UNDER_REVIEW, ApplicationState.NEW_HEARING)
 
 
 @dataclass(frozen=True)
@@ -72,8 +80,8 @@ def waits_for_a_place(application):
     """Whether the application waits for a place (see the module's docstring). Reads the route's
     rules and the attestations, so prefetch them."""
     mode = booking_mode(application.route)
-    if mode == WORKER_BOOKS:
-        return agreement_complete(application)
+    if mode == WORKER_BOOKS:  # not yet heard: being written, under review, or to be heard again
+        return application.state in BEFORE_A_HEARING and agreement_complete(application)
     if mode == COORDINATOR_BOOKS:
         decided_from = review_sources(route_workflow(application.route))["decide"]
         return application.state in (decided_from, ApplicationState.NEW_HEARING)

@@ -19,25 +19,32 @@ from careerpath.models import AuditEvent, Notification
 from panels.capacity import extra_session_offers
 from panels.models import Booking, PanelSession
 from panels.selectors_moves import late_bookings_of
-from panels.services import booking_create
+from panels.services import booking_create, panel_session_cancel
 from panels.services_moves import booking_move
 from panels.tasks import booking_move_send
 from portfolios.applications.booking import BookingError
 from portfolios.applications.services import application_withdraw
+from portfolios.applications.workflow import can_take
 from portfolios.models import CLOSED_STATES, Application
 from tests.panels.booking_factories import agreed_application, new_worker, session_on
 
 
-@pytest.fixture
-def route(lincolnshire_route):
-    """The route with none of the demo's applications open and none of its sessions, so every
-    place and every person waiting is this test's."""
-    for application in Application.objects.filter(route=lincolnshire_route).exclude(
-        state__in=CLOSED_STATES
+def clear(route, coordinator):
+    """The route's applications not yet heard withdrawn, and its sessions still to come
+    cancelled, so every place and every person waiting is the test's (an application heard, or
+    under appeal, never waits for a place)."""
+    for application in Application.objects.filter(route=route).exclude(state__in=CLOSED_STATES):
+        if can_take(application.applicant, application, "withdraw"):
+            application_withdraw(application=application, actor=application.applicant)
+    for session in PanelSession.objects.filter(
+        route=route, status="planned", starts_at__gt=timezone.now()
     ):
-        application_withdraw(application=application, actor=application.applicant)
-    Booking.objects.filter(session__route=lincolnshire_route).delete()
-    PanelSession.objects.filter(route=lincolnshire_route).delete()
+        panel_session_cancel(session=session, actor=coordinator)
+
+
+@pytest.fixture
+def route(lincolnshire_route, coordinator):
+    clear(lincolnshire_route, coordinator)
     return lincolnshire_route
 
 
@@ -358,8 +365,7 @@ def test_where_the_coordinator_books_those_waiting_are_the_applications_ready_fo
     guards_hold(monkeypatch)
     route = route_in("dudley", "SW-SSW")
     coordinator = demo_people["dudley.coordinator"]
-    Booking.objects.filter(session__route=route).delete()
-    PanelSession.objects.filter(route=route).delete()
+    clear(route, coordinator)
     full = session_on(route, days=30, capacity=1)
     booked_on(full, count=1, booked_by=coordinator)
 
