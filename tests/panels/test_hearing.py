@@ -93,7 +93,7 @@ def test_a_missing_judgement_changes_nothing_and_keeps_what_was_typed(client, he
     assert page.status_code == 200
     text = page.content.decode()
     assert "Say whether KSS 5 is met" in text and "Typed with care" in text
-    assert not Decision.objects.exists()
+    assert not Decision.objects.filter(application=hearing["application"]).exists()
     assert Application.objects.get(pk=hearing["application"].pk).state == S.ENDORSED
 
 
@@ -105,7 +105,7 @@ def test_only_members_who_may_judge_are_offered_as_sitting(client, hearing):
     response = client.post(_url(hearing), _form(hearing, sat=[str(manager.pk)]))
     assert response.status_code == 200
     assert "Tick only members of this panel who may judge it" in response.content.decode()
-    assert not Decision.objects.exists()
+    assert not Decision.objects.filter(application=hearing["application"]).exists()
 
 
 def test_only_the_chair_once_the_pack_is_released(client, hearing):
@@ -120,7 +120,7 @@ def test_only_the_chair_once_the_pack_is_released(client, hearing):
     session.save(update_fields=["pack_released_at"])
     client.force_login(hearing["chair"])
     assert client.get(_url(hearing)).status_code == 404  # not before the release
-    assert not Decision.objects.exists()
+    assert not Decision.objects.filter(application=hearing["application"]).exists()
 
 
 def test_a_conflicted_chair_is_told_why_and_cannot_record(client, hearing):
@@ -133,7 +133,7 @@ def test_a_conflicted_chair_is_told_why_and_cannot_record(client, hearing):
     assert page.status_code == 403
     assert "You are the applicant&#x27;s line manager." in page.content.decode()
     assert client.post(_url(hearing), _form(hearing)).status_code == 403
-    assert not Decision.objects.exists()
+    assert not Decision.objects.filter(application=hearing["application"]).exists()
 
 
 def test_an_upheld_appeal_is_heard_again_at_a_later_session(client, hearing):
