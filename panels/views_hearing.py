@@ -57,6 +57,10 @@ def hearing(request, pk, application_pk):
         context["conflicts"] = conflicts
         return render(request, "panels/hearing_conflicted.html", context, status=403)
     session_day = timezone.localdate(session.starts_at)
+    if session_day > timezone.localdate():
+        # The decision is recorded as it is made, at the hearing: not before the panel sits.
+        context["panel_day"] = session_day
+        return render(request, "panels/hearing_not_yet.html", context)
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         application=application,
@@ -64,7 +68,7 @@ def hearing(request, pk, application_pk):
         standards=allocated_standards_of(application=application),
         members=seats_that_may_sit(session, application),
         later_sessions=later_sessions_for(application, after=session_day),
-        heard_on=min(session_day, timezone.localdate()),
+        heard_on=session_day,
     )
     if form.is_valid():
         data = form.cleaned_data

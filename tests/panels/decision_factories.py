@@ -43,7 +43,7 @@ def own_application_to_decide(owner):
 
 def lincolnshire_hearing(demo_people, monkeypatch):
     """An application on Lincolnshire's L1-L2, through its manager's report and endorsement, booked
-    on a session with a chair and a member (neither manages the applicant)."""
+    on a session sitting today with a chair and a member (neither manages the applicant)."""
     from tests.panels.appeal_factories import HOLDING
 
     monkeypatch.setattr(
@@ -53,7 +53,7 @@ def lincolnshire_hearing(demo_people, monkeypatch):
         framework__organisation__slug="lincolnshire", framework__status="published", code="L1-L2"
     )
     people = demo_people
-    session = session_on(route, days=20)
+    session = session_on(route, days=0)  # sitting today
     application = booked_application(
         session, booked_by=people["lincolnshire.coordinator"],
         practice_supervisor=people["lincolnshire.practice-supervisor"],

@@ -138,8 +138,20 @@ def test_a_conflicted_chair_is_told_why_and_cannot_record(client, hearing):
 
 def test_an_upheld_appeal_is_heard_again_at_a_later_session(client, hearing):
     """Deferred, appealed, upheld: booked on a later session, the new chair records hearing 2."""
+    first_sitting = hearing["session"]
+    first_sitting.starts_at -= datetime.timedelta(days=1)  # yesterday; the new hearing today
+    first_sitting.ends_at -= datetime.timedelta(days=1)
+    first_sitting.save(update_fields=["starts_at", "ends_at"])
     client.force_login(hearing["chair"])
-    client.post(_url(hearing), _form(hearing, outcome="deferred", further_work="Shadowing."))
+    client.post(
+        _url(hearing),
+        _form(
+            hearing,
+            outcome="deferred",
+            further_work="Shadowing.",
+            **_date("heard_on", TODAY() - datetime.timedelta(days=1)),
+        ),
+    )
     first = Decision.objects.get(application=hearing["application"])
     people = hearing["people"]
     appeal = appeal_lodge(decision=first, actor=hearing["application"].applicant,
@@ -149,7 +161,7 @@ def test_an_upheld_appeal_is_heard_again_at_a_later_session(client, hearing):
     application = Application.objects.get(pk=hearing["application"].pk)
     assert application.state == S.NEW_HEARING
     assert not Booking.objects.filter(application=application, cancelled_at__isnull=True).exists()
-    later = session_on(application.route, days=40)
+    later = session_on(application.route, days=0)  # a later sitting: today
     later.pack_released_at = timezone.now()
     later.save(update_fields=["pack_released_at"])
     Booking.objects.create(application=application, session=later,
@@ -161,6 +173,19 @@ def test_an_upheld_appeal_is_heard_again_at_a_later_session(client, hearing):
     second = Decision.objects.get(application=application, hearing=2)
     assert second.outcome == "progressed" and second.session == later
     assert Application.objects.get(pk=application.pk).state == S.PROGRESSED
+
+
+def test_the_decision_is_recorded_from_the_day_the_panel_sits(client, hearing):
+    session = hearing["session"]
+    session.starts_at += datetime.timedelta(days=1)
+    session.ends_at += datetime.timedelta(days=1)
+    session.save(update_fields=["starts_at", "ends_at"])
+    client.force_login(hearing["chair"])
+    page = client.get(_url(hearing))
+    assert page.status_code == 200
+    assert "The panel has not sat yet" in page.content.decode()
+    assert client.post(_url(hearing), _form(hearing)).status_code == 200
+    assert not Decision.objects.filter(application=hearing["application"]).exists()
 
 
 def test_the_page_costs_the_same_queries_with_3_and_30_on_the_session(client, hearing):
