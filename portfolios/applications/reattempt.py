@@ -230,7 +230,8 @@ def _answers_carry(previous, application, actor, criteria):
             and str(value or "").strip()
             and value != NOT_APPLICABLE  # what is not applicable depends on the new allocation
         }
-        if values:
+        # Two old criteria that became one in the new version: the first one's answer.
+        if values and key not in {done.section for done in carried}:
             carried.append(
                 ApplicationAnswer(
                     application=application, section=key, values=values, revision=1,
