@@ -17,6 +17,7 @@ from panels.pack import (
 from panels.permissions import get_session_for
 from panels.services import PanelSessionError
 from portfolios.applications.pdf import portfolio_context
+from portfolios.applications.views_reviews import written_reports
 
 
 def council_staff(organisation_id):
@@ -136,5 +137,6 @@ def pack_application(request, pk, application_pk):
         "conflicts": conflicts_for(request.user, application),
         "submission": submission,
         "portfolio": portfolio_context(submission.snapshot) if submission else None,
+        "reports": written_reports(application),
         "form": form,
     })  # fmt: skip

@@ -95,6 +95,28 @@ def _step_parts(application, sections):
     return parts
 
 
+def _report(step, form, saved, verified):
+    """A reviewer's part as written, for those who read it; None while nothing is written."""
+    written = _written(form, saved)
+    if not (any(answer for _, answer in written) or verified):
+        return None
+    return {
+        "title": REPORT_PARTS[step],
+        "role": form.role,
+        "rows": written,
+        "verified": form.verifies if verified else (),
+    }
+
+
+def written_reports(application):
+    """The manager's report and the endorsement as written. Once a step is taken its part no
+    longer changes (only its holder writes it, before taking it), so the panel pack reads
+    them as they stood when the review ended."""
+    sections = application_sections(application=application)
+    parts = _step_parts(application, sections)
+    return [report for report in (_report(*part) for part in parts) if report]
+
+
 def _written(form, saved):
     """(label, answer) of a step's part as written so far, for those who read it."""
     rows = []
@@ -133,16 +155,9 @@ def _page(
                 step_form=part_form, saved=saved, verified=verified
             )
             continue
-        written = _written(part_form, saved)
-        if any(answer for _, answer in written) or verified:
-            reports.append(
-                {
-                    "title": REPORT_PARTS[part_step],
-                    "role": part_form.role,
-                    "rows": written,
-                    "verified": part_form.verifies if verified else (),
-                }
-            )
+        report = _report(part_step, part_form, saved, verified)
+        if report:
+            reports.append(report)
     # The live eligibility checks, with their numbers: what the coordinator confirms, and where
     # a manager's declaration turns "for a person to judge" into met or not met.
     eligibility = None
