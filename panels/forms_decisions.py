@@ -85,37 +85,30 @@ class DecisionForm(forms.Form):
                     legend_size=Size.SMALL,
                 )
             )
+        # One judgement (met or not yet, with a note) per allocated standard or criterion.
+        judgements = [
+            (f"standard_{standard.number}", f"KSS {standard.number}: {standard.title}",
+             f"KSS {standard.number}")
+            for standard in self.standards
+        ] + [
+            (f"criterion_{criterion.pk}", f"{number}. {criterion.text}", f"criterion {number}")
+            for number, criterion in enumerate(self.criteria, start=1)
+        ]  # fmt: skip
         judgement_fields = []
-        for standard in self.standards:
-            name = f"standard_{standard.number}"
+        for name, label, what in judgements:
             self.fields[name] = forms.ChoiceField(
-                label=f"KSS {standard.number}: {standard.title}",
+                label=label,
                 choices=[(MET, "Met"), (NOT_MET, "Not yet met")],
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Say whether KSS {standard.number} is met"},
+                error_messages={"required": f"Say whether {what} is met"},
             )
             self.fields[f"{name}_note"] = forms.CharField(
-                label=f"Note on KSS {standard.number} (optional)", required=False,
+                label=f"Note on {what} (optional)", required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )  # fmt: skip
             judgement_fields += [
                 Field.radios(name, legend_size=Size.SMALL, inline=True),
                 Field.textarea(f"{name}_note"),
-            ]
-        for number, criterion in enumerate(self.criteria, start=1):
-            self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
-                label=f"{number}. {criterion.text}",
-                choices=[(MET, "Met"), (NOT_MET, "Not yet met")],
-                widget=forms.RadioSelect,
-                error_messages={"required": f"Say whether criterion {number} is met"},
-            )
-            self.fields[f"criterion_{criterion.pk}_note"] = forms.CharField(
-                label=f"Note on criterion {number} (optional)", required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )  # fmt: skip
-            judgement_fields += [
-                Field.radios(f"criterion_{criterion.pk}", legend_size=Size.SMALL, inline=True),
-                Field.textarea(f"criterion_{criterion.pk}_note"),
             ]
         panel_fields = []
         if self.members is not None:
