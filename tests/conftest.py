@@ -4,6 +4,7 @@ import pytest
 
 from careerpath.demo import demo_data_load
 from careerpath.models import User
+from tests.snapshot import DatabaseSnapshot
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests make
 # around it are still synchronous.
@@ -29,9 +30,22 @@ PERSONAS = {
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo councils, people and frameworks, loaded once for the whole run. Each test runs
-    in a transaction that is rolled back, so what a test changes is gone for the next."""
+    in a transaction that is rolled back, so what a test changes is gone for the next. Yields a
+    copy of the loaded database for the tests that commit (see demo_database)."""
     with django_db_blocker.unblock():
         demo_data_load()
+        snapshot = DatabaseSnapshot()
+        snapshot.take()
+    yield snapshot
+    snapshot.discard()
+
+
+@pytest.fixture
+def demo_database(transactional_db, django_db_setup):
+    """For a test that commits (a live server's, or one racing two threads): the database as
+    the demo load leaves it, put back from the copy rather than loaded again. The transactional
+    test empties it afterwards, so nothing it changed reaches the next test."""
+    django_db_setup.restore()
 
 
 @pytest.fixture
