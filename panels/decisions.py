@@ -197,7 +197,7 @@ def decision_record(
         with transaction.atomic():
             locked = (
                 Application.objects.select_for_update(of=("self",))
-                .select_related("route__to_level", "applicant", "organisation")
+                .select_related("route__to_level__role", "applicant", "organisation")
                 .get(pk=application.pk)
             )
             if locked.state in DECISIONS:  # the other chair's save got the lock first
@@ -269,10 +269,10 @@ def _decision_create(application, actor, outcome, heard_on, session, reasons, fu
             effective_date=effective_date_for(route, heard_on) if progressed else None,
             new_level_code=route.to_level.code if progressed else "",
             new_level_name=route.to_level.name if progressed else "",
-            # No route or level in the seeds carries a grade or pay point as data (Lincolnshire's
-            # "SCP 25 (G9)" is prose in pay_outcome): left blank rather than guessed.
-            grade="",
-            pay_point="",
+            # The new level's role carries its grade and pay point (Lincolnshire's Level 2
+            # Social Worker: G9, SCP 25); blank where the council's framework gives none.
+            grade=route.to_level.role.grade if progressed else "",
+            pay_point=route.to_level.role.pay_point if progressed else "",
             further_work=further_work.strip() if outcome == S.DEFERRED else "",
             suggested_session=suggested_session if outcome == S.DEFERRED else None,
             # Appeals are against a deferral or a refusal, on routes that allow one.

@@ -187,7 +187,8 @@ def test_progression_takes_effect_from_the_day_decided_and_restarts_the_level_cl
         route.to_level.code,
         route.to_level.name,
     )
-    assert decision.grade == "" and decision.pay_point == ""  # not in the route's data
+    role = route.to_level.role  # the new level's grade and pay point, as the framework has them
+    assert (decision.grade, decision.pay_point) == (role.grade, role.pay_point)
     history = list(LevelHistory.objects.filter(user=worker).order_by("started_on"))
     assert [(h.level_code, h.started_on, h.ended_on) for h in history] == [
         ("SW2A", datetime.date(2022, 4, 1), heard_on - datetime.timedelta(days=1)),
@@ -262,6 +263,19 @@ def test_the_chair_records_a_panels_decision(lincolnshire, django_capture_on_com
     from panels.appeals import appeal_last_day
 
     assert decision.appeal_due_on == appeal_last_day(application.route, TODAY())
+
+
+def test_progression_to_level_2_carries_grade_g9_and_pay_point_scp_25(lincolnshire):
+    """Lincolnshire: "Progression into a Level 2 social work post at SCP 25 (G9), effective from
+    the date the evidence was presented at the panel"."""
+    heard_on = TODAY()
+    decision = decision_record(
+        application=lincolnshire["application"], actor=lincolnshire["chair"],
+        outcome="progressed", heard_on=heard_on,
+        judgements=[{"standard_number": n, "met": True} for n in (1, 4, 5, 7)],
+    )  # fmt: skip
+    assert (decision.grade, decision.pay_point) == ("G9", "SCP 25")
+    assert decision.effective_date == heard_on and decision.new_level_code == "L2"
 
 
 def test_only_the_chair_records_a_panels_decision(lincolnshire):
