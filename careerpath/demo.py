@@ -562,6 +562,38 @@ PEOPLE = {
             practice_supervisor="practice-supervisor",
             team_manager="team-manager",
         ),
+        # For the decisions' demo (panels/demo_decisions.py): heard at Dudley's panel this
+        # week, one progressed to Senior Social Worker and one not progressed, both with targets.
+        dict(
+            key="worker-4",
+            first="Chloe",
+            last="Bennett",
+            title="Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2021, 3, 1),
+            qualified=D(2021, 1, 20),
+            asye=True,
+            level=("SW", "Social Worker", D(2021, 3, 1)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
+        dict(
+            key="worker-5",
+            first="Marcus",
+            last="Reid",
+            title="Social Worker",
+            team=0,
+            roles=[Role.WORKER],
+            registered=D(2022, 1, 10),
+            qualified=D(2021, 12, 1),
+            asye=True,
+            level=("SW", "Social Worker", D(2022, 1, 10)),
+            line_manager="team-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
     ],
 }
 

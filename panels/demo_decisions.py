@@ -23,7 +23,12 @@ from django.utils import timezone
 from careerpath.demo import demo_username
 from careerpath.models import User
 from panels.appeals import appeal_lodge
-from panels.decisions import DecisionError, decision_record, later_sessions_for
+from panels.decisions import (
+    DecisionError,
+    decision_record,
+    judgeable_criteria,
+    later_sessions_for,
+)
 from panels.models import Booking, Decision, MemberRole, PanelSession, SessionMember, SessionStatus
 from panels.services_membership import pack_release
 from portfolios.applications.reviews import step_complete
@@ -42,6 +47,7 @@ HEARD_DAYS_AGO = 7
 def demo_decisions_load():
     made = _lincolnshire_last_panel()
     _lincolnshire_next_panel_released()
+    made += _dudley_panel_this_week()
     return made
 
 
@@ -73,8 +79,9 @@ def _reviewed_and_endorsed(person, route, session):
     return application if application.state == S.ENDORSED else None
 
 
-def _held_session(route, coordinator, heard_on):
-    """Last week's panel, as it was held (online, like Lincolnshire's)."""
+def _held_session(route, coordinator, heard_on, **place):
+    """A panel as it was held (online, like Lincolnshire's, unless a room is given)."""
+    place = place or {"meeting_url": "https://meet.example.org/lincolnshire-progression-panel"}
     start = timezone.make_aware(datetime.datetime.combine(heard_on, datetime.time(10)))
     session, _ = PanelSession.objects.get_or_create(
         organisation=route.framework.organisation,
@@ -84,7 +91,7 @@ def _held_session(route, coordinator, heard_on):
         defaults={
             "route": route,
             "ends_at": start + datetime.timedelta(hours=3),
-            "meeting_url": "https://meet.example.org/lincolnshire-progression-panel",
+            **place,
             "capacity": 6,
             "submission_deadline": heard_on - datetime.timedelta(days=14),
             "status": SessionStatus.HELD,
@@ -227,3 +234,94 @@ def _lincolnshire_next_panel_released():
     _seat(session, second, MemberRole.MEMBER, coordinator)
     pack_release(session=session, actor=coordinator)
     return session
+
+
+# --- Dudley ---------------------------------------------------------------------------------------
+
+DUDLEY_PROGRESSED, DUDLEY_NOT_PROGRESSED = "worker-4", "worker-5"
+
+
+def _dudley_confirmed(person, route):
+    """Referred by the team manager, Appendix A and B written, submitted, the line manager's
+    summary written and the criteria confirmed by the coordinator; None when the demo cannot."""
+    from portfolios.demo_applications import dudley_application_write
+    from portfolios.demo_reviews import _application, _sign_observation
+
+    _sign_observation(person, days_ago=10)
+    dudley_application_write(person=person, route=route)
+    application = _application(person)
+    if not _submit(application, person):
+        return None
+    manager = person.line_manager
+    step_complete(application=application, actor=manager, step="review",
+                  values=_report(application, "review", manager))  # fmt: skip
+    coordinator = User.objects.get(username=demo_username("dudley", "coordinator"))
+    step_complete(application=application, actor=coordinator, step="confirm_eligibility")
+    application.refresh_from_db()
+    return application if application.state == S.ELIGIBILITY_CONFIRMED else None
+
+
+@transaction.atomic
+def _dudley_panel_this_week():
+    """Two social workers heard at Dudley's panel two days ago, chaired by the Principal Social
+    Worker with the coordinator observing: one progressed to Senior Social Worker, one not
+    progressed, each with short, medium and long-term targets (Dudley's targets)."""
+    slug = "dudley"
+    people = {
+        key: _person(demo_username(slug, key))
+        for key in (DUDLEY_PROGRESSED, DUDLEY_NOT_PROGRESSED, CHAIR, "coordinator")
+    }
+    route = _route(slug, "SW-SSW")
+    if route is None or any(person is None for person in people.values()):
+        return 0
+    if Decision.objects.filter(application__applicant=people[DUDLEY_PROGRESSED]).exists():
+        return 0
+    coordinator, chair = people["coordinator"], people[CHAIR]
+    heard_on = timezone.localdate() - datetime.timedelta(days=2)
+    held = _held_session(
+        route, coordinator, heard_on, location="Centre for Professional Practice, meeting room 1"
+    )
+    _seat(held, chair, MemberRole.CHAIR, coordinator)
+    _seat(held, coordinator, MemberRole.OBSERVER, coordinator)
+    made = 0
+    for slot, key in enumerate((DUDLEY_PROGRESSED, DUDLEY_NOT_PROGRESSED), start=1):
+        application = _dudley_confirmed(people[key], route)
+        if application is None:
+            logger.warning("Demo: %s could not be brought to the panel", people[key].username)
+            continue
+        # Booked by the coordinator before the panel (a demo cannot book a session past).
+        Booking.objects.create(
+            application=application, session=held, booked_by=coordinator, slot=slot
+        )
+        progressed = key == DUDLEY_PROGRESSED
+        targets = [
+            {"term": "short_term", "text": "Co-work a complex child protection case with a "
+             "senior colleague", "due_on": heard_on + datetime.timedelta(days=90)},
+            {"term": "medium_term", "text": "Chair a core group and present the plan at the "
+             "review conference", "due_on": heard_on + datetime.timedelta(days=180)},
+            {"term": "long_term", "text": "Supervise a student social worker on placement",
+             "due_on": heard_on + datetime.timedelta(days=365)},
+        ]  # fmt: skip
+        criteria = judgeable_criteria(application)
+        judgements = [
+            {"criterion_id": criterion.pk, "met": progressed or criterion != criteria[-1]}
+            for criterion in criteria
+        ]
+        try:
+            decision_record(
+                application=application, actor=chair,
+                outcome="progressed" if progressed else "not_progressed", heard_on=heard_on,
+                sat=[chair, coordinator], judgements=judgements, targets=targets, session=held,
+                reasons=(
+                    "The panel's questions drew out confident analysis of risk and clear "
+                    "leadership in complex cases."
+                    if progressed
+                    else "The panel did not yet hear evidence of leading complex work on your "
+                    "own: the targets set out how to build it before you apply again."
+                ),
+            )  # fmt: skip
+        except (DecisionError, ApplicationError) as error:
+            logger.warning("Demo: the decision on %s was not recorded: %s", application, error)
+            continue
+        made += 1
+    return made
