@@ -337,3 +337,138 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"Appeal against {self.decision}"
+
+
+# --- Outcome letters and HR ---------------------------------------------------------------------
+
+
+class LetterKind(models.TextChoices):
+    PROGRESSED = "progressed", "Progressed"
+    DEFERRED = "deferred", "Deferred"
+    NOT_PROGRESSED = "not_progressed", "Not progressed"
+    APPEAL_UPHELD = "appeal_upheld", "Appeal upheld"
+    APPEAL_DISMISSED = "appeal_dismissed", "Appeal dismissed"
+
+
+class LetterTemplate(models.Model):
+    """An organisation's outcome letter for one kind of decision, written by HR as HTML with
+    placeholders only (panels.letters checks them when the template is saved). A template for
+    one route (by code: the apprenticeship's, say) takes precedence over the organisation's
+    template for every route."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="letter_templates"
+    )
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    route_code = models.CharField(
+        max_length=40, blank=True, help_text="Leave blank for every route of the organisation."
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="HTML with placeholders such as {{ name }}.")
+    signatory_name = models.CharField(max_length=200)
+    signatory_title = models.CharField(max_length=200)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "kind", "route_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "route_code"], name="one_letter_template_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=LetterKind.values), name="letter_template_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        route = f" ({self.route_code})" if self.route_code else ""
+        return f"{self.organisation}: {self.get_kind_display()} letter{route}"
+
+
+class Letter(models.Model):
+    """One version of the outcome letter for a decision (or for the decision on its appeal).
+    Version 1 is made once, by the task that follows the decision; a corrected letter is a new
+    version, re-issued by HR with a reason; earlier versions are kept."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    # The route's service level: the decision's time plus its hours or working days.
+    due_by = models.DateTimeField()
+    subject = models.CharField(max_length=200, blank=True)
+    html = models.TextField(blank=True)  # the letter as rendered, kept with its PDF
+    pdf_key = models.CharField(max_length=300, blank=True)
+    pdf_bytes = models.PositiveIntegerField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    # Set once, by whichever worker sends it first (a conditional update): one e-mail.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reissued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reissue_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "kind", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "kind", "version"], name="one_letter_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(reissue_reason=""),
+                name="reissued_letter_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "due_by"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} letter v{self.version} for {self.decision.application}"
+
+    @property
+    def is_late(self):
+        sent_or_now = self.sent_at or timezone.now()
+        return sent_or_now > self.due_by
+
+
+class ChecklistItem(models.Model):
+    """A step HR takes after a progression (the seeds: the "Amend existing position" and
+    "Contractual change" forms), and any the organisation adds."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="hr_checklist_items"
+    )
+    label = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "label"], name="one_checklist_item_per_label"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ChecklistTick(models.Model):
+    """One checklist item done for one progressed decision: who and when."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="hr_ticks")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="ticks")
+    ticked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    ticked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "item__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "item"], name="one_tick_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.item} for {self.decision}"
