@@ -10,6 +10,7 @@ from panels.scheduling import propose_sessions
 from panels.services import session_version
 
 from .conftest import at
+from .demo_clearing import sessions_clear
 
 
 @pytest.fixture
@@ -180,8 +181,7 @@ def test_cancelling_a_session(coordinator_client, coordinator, lincolnshire_rout
 
 
 def test_proposals_are_created_in_one_click(coordinator_client, lincolnshire_route):
-    Booking.objects.filter(session__route=lincolnshire_route).delete()  # the demo's bookings
-    PanelSession.objects.filter(route=lincolnshire_route).delete()
+    sessions_clear(route=lincolnshire_route)  # the demo's, with its bookings and decisions
     url = reverse("panels:session-propose") + f"?route={lincolnshire_route.pk}"
     proposals = propose_sessions(panel=lincolnshire_route.panel, year_start=timezone.localdate())
     html = coordinator_client.get(url).content.decode()
@@ -289,8 +289,7 @@ def test_dates_already_arranged_are_not_proposed_again(
 ):
     from panels.services import panel_sessions_create_from_proposals
 
-    Booking.objects.filter(session__route=lincolnshire_route).delete()  # the demo's bookings
-    PanelSession.objects.filter(route=lincolnshire_route).delete()
+    sessions_clear(route=lincolnshire_route)  # the demo's, with its bookings and decisions
     proposals = propose_sessions(panel=lincolnshire_route.panel, year_start=timezone.localdate())
     panel_sessions_create_from_proposals(
         actor=coordinator, route=lincolnshire_route, dates=[p.date for p in proposals],
