@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from careerpath.models import Role
 from careerpath.permissions import has_role
 from careerpath.services import COVERING_ROLES
 
@@ -14,4 +15,5 @@ def site(request):
         # Called by the template only when it renders the header (the roles are usually read
         # already for the page): the "Reviews" link for people who hold a review step.
         "holds_reviews": lambda: bool(organisation) and has_role(user, *COVERING_ROLES),
+        "holds_hr": lambda: bool(organisation) and has_role(user, Role.HR),
     }

@@ -48,6 +48,15 @@ class PanelsConfig(AppConfig):
         from panels.outcomes_due import outcomes_due_attention
 
         register_attention(Role.PROGRESSION_COORDINATOR, outcomes_due_attention)
+        # HR: progressions whose checklist (the contractual forms) is not yet done.
+        from panels.hr import hr_attention
+
+        register_attention(Role.HR, hr_attention)
+        # The reports (stages, time in each stage, progression rates, panels, service levels).
+        from panels.reports import reports_attention
+
+        register_attention(Role.PROGRESSION_COORDINATOR, reports_attention)
+        register_attention(Role.HR, reports_attention)
         # portfolios never imports panels: it shows eligibility on the date panels gives, links
         # to the booking pages panels registers, and its withdrawals free a booked place here.
         register_next_panel_date(next_panel_date_for)

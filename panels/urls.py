@@ -6,9 +6,12 @@ from panels import (
     views_bookings,
     views_decisions,
     views_hearing,
+    views_hr,
+    views_letters,
     views_membership,
     views_moves,
     views_outcomes,
+    views_reports,
 )
 
 app_name = "panels"
@@ -33,6 +36,8 @@ urlpatterns = [
         name="pack-application",
     ),
     path("outcomes/", views_outcomes.outcomes_due, name="outcomes-due"),
+    path("reports/", views_reports.report_index, name="reports"),
+    path("reports/<slug:slug>/", views_reports.report_detail, name="report"),
     path(
         "sessions/<int:pk>/hearing/<int:application_pk>/",
         views_hearing.hearing,
@@ -42,6 +47,18 @@ urlpatterns = [
     path("appeals/<int:pk>/", views_appeals.appeal_detail, name="appeal-detail"),
     path("decisions/<int:pk>/appeal/", views_appeals.appeal_lodge, name="decision-appeal"),
     path("decisions/<int:pk>/", views_decisions.decision_record_view, name="decision-record"),
+    path("letters/<int:pk>/pdf/", views_letters.letter_pdf, name="letter-pdf"),
+    path("letters/<int:pk>/reissue/", views_letters.letter_reissue, name="letter-reissue"),
+    path("hr/decisions/", views_hr.hr_decisions, name="hr-decisions"),
+    path("hr/decisions/export.csv", views_hr.hr_decisions_csv, name="hr-decisions-csv"),
+    path("hr/decisions/<int:pk>/", views_hr.hr_decision, name="hr-decision"),
+    path("hr/checklist/", views_hr.hr_checklist, name="hr-checklist"),
+    path(
+        "hr/checklist/<int:pk>/deactivate/",
+        views_hr.hr_checklist_deactivate,
+        name="hr-checklist-deactivate",
+    ),
+    path("hr/letters.zip", views_hr.hr_letters_zip, name="hr-letters-zip"),
     path("applications/<int:pk>/book/", views.booking_create, name="application-book"),
     path("applications/<int:pk>/booking/", views.booking_detail, name="booking-detail"),
     path("applications/<int:pk>/booking/cancel/", views.booking_cancel, name="booking-cancel"),

@@ -25,6 +25,8 @@ from tests.panels.booking_factories import (
 )
 from tests.panels.coordinator_booking_factories import application_for_coordinator, own_agenda
 from tests.panels.decision_factories import own_application_to_decide
+from tests.panels.hr_factories import own_checklist_item, own_hr_decision
+from tests.panels.letter_factories import letter_in_council_of, own_letter
 from tests.panels.move_factories import own_booking_to_move, own_session_with_late_booking
 from tests.panels.pack_factories import own_hearing, own_pack, own_pack_application
 from tests.portfolios.application_factories import (
@@ -216,6 +218,7 @@ def _review_to_reassign(owner):
 EDITORS = frozenset({"framework_editor"})
 COORDINATORS = frozenset({"progression_coordinator"})
 PANEL_MEMBERS = frozenset({"panel_member"})
+HR = frozenset({"hr"})
 MANAGERS = frozenset({"line_manager", "practice_supervisor"})
 OBSERVERS = frozenset({"practice_supervisor", "line_manager", "team_manager"})
 OBSERVATION_READERS = OBSERVERS | {"worker"}
@@ -284,9 +287,29 @@ MATRIX = {
     "panels:booking-cancel": Access(STAFF, method="post", own=own_booking, ok_status=302),
     # Appeals: anyone with a role sees their own (the appeal authority: every one of the council).
     "panels:outcomes-due": Access(COORDINATORS),
+    # Reports: the council's progression coordinators and HR (each report is for their own council).
+    "panels:reports": Access(frozenset({"progression_coordinator", "hr"})),
+    "panels:report": Access(
+        frozenset({"progression_coordinator", "hr"}),
+        samples=(("panels:report", {"slug": "progression-by-route"}),),
+    ),
+    # HR of the council: its decisions, their checklist, the payroll export and letters' zip
+    # (with no panel session or month chosen, the zip sends HR back to the list with a message).
+    "panels:hr-decisions": Access(HR),
+    "panels:hr-decisions-csv": Access(HR, page=False),
+    "panels:hr-decision": Access(HR, own=own_hr_decision),
+    "panels:hr-checklist": Access(HR),
+    "panels:hr-checklist-deactivate": Access(
+        HR, method="post", own=own_checklist_item, ok_status=302
+    ),
+    "panels:hr-letters-zip": Access(HR, ok_status=302, page=False),
     "panels:appeal-list": Access(STAFF),
     "panels:appeal-detail": Access(STAFF, own=own_appeal),
     "panels:decision-appeal": Access(STAFF, own=own_decision),
+    # Outcome letters: the worker's own PDF (their team manager and HR of the council too: the
+    # letter tests); HR of the decision's council re-issues one.
+    "panels:letter-pdf": Access(STAFF, own=own_letter, page=False),
+    "panels:letter-reissue": Access(frozenset({"hr"}), own=letter_in_council_of),
     "panels:session-members": Access(COORDINATORS, own=_panel_session),
     # The coordinator's bookings (routes where they book, and new hearings), any application of
     # their council; the agenda: the session's coordinators and members (others with the panel
