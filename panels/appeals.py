@@ -3,8 +3,9 @@ authority's final decision.
 
 The window is a setting of the route (ProgressionRoute.panel["appeal_working_days"]; Lincolnshire:
 10 working days), counted in England and Wales working days. The seed does not say from which day
-it runs: we count from the outcome letter. Until outcome letters exist, the letter goes the day the
-decision is recorded, so the window is counted from the decision's date.
+it runs: we count from the outcome letter. The decision records a last day counted from its own
+date; the first letter, when it is rendered, sets it again from the letter's date (panels.letters)
+and says so in the letter.
 
 An upheld appeal leaves the application in "appeal decided" with Appeal.upheld set: that flag is
 what says the application waits for a new hearing at a later session (awaiting_new_hearing below,
@@ -60,9 +61,16 @@ def appeal_last_day(route, counted_from):
 
 
 def counted_from(decision):
-    """The day the window is counted from: the outcome letter's, which (until letters exist)
-    goes the day the decision is recorded."""
-    return timezone.localdate(decision.decided_at)
+    """The day the window is counted from: the first outcome letter's, or the day the decision
+    was recorded while its letter is still to be made."""
+    from panels.models import Letter
+
+    rendered = (
+        Letter.objects.filter(decision_id=decision.pk, version=1, kind=decision.outcome)
+        .values_list("rendered_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(rendered or decision.decided_at)
 
 
 def decision_appeal_last_day(decision):
@@ -369,6 +377,9 @@ def appeal_decide(*, appeal, actor, upheld, reasons):
             details={"upheld": upheld},
         )
         _tell_decided(locked, application)
+        from panels.letters import letter_queue
+
+        letter_queue(decision, "appeal_upheld" if upheld else "appeal_dismissed")
     appeal.decided_by, appeal.decided_at = locked.decided_by, locked.decided_at
     appeal.upheld, appeal.reasons = locked.upheld, locked.reasons
     return locked

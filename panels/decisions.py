@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from careerpath.models import LevelHistory, LevelSource, Role
 from careerpath.selectors import role_holders
 from careerpath.services import audit_record, notification_send
 from frameworks.models import Criterion
-from panels.models import Decision, Judgement, SessionMember, Target, TargetTerm
+from panels.models import Decision, Judgement, Letter, SessionMember, Target, TargetTerm
 from portfolios.applications import permissions as can
 from portfolios.applications.steps import DECISIONS, holder_of, route_outcomes, route_workflow
 from portfolios.applications.workflow import ApplicationError, transition_apply
@@ -243,6 +244,10 @@ def decision_record(
                 },
             )
             _notify(decision, locked, actor)
+            # The outcome letter: made, rendered and e-mailed by a task after the commit.
+            from panels.letters import letter_queue
+
+            letter_queue(decision, decision.outcome)
     except IntegrityError as error:
         # Two saves of the same hearing that both got past the lock (they cannot, but the
         # database's unique constraint is the last word): one decision, and a clear message.
@@ -357,7 +362,11 @@ def decision_for(application):
     return (
         Decision.objects.filter(application_id=application.pk)
         .select_related("session")
-        .prefetch_related("judgements__criterion", "targets")
+        .prefetch_related(
+            "judgements__criterion",
+            "targets",
+            Prefetch("letters", Letter.objects.select_related("reissued_by")),
+        )
         .order_by("-hearing")
         .first()
     )

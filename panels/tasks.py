@@ -64,3 +64,17 @@ def booking_move_send(booking_id, notification_id):
         cancellation = session_invitation_ics(session=old, attendee=attendee, sequence=1)
         attachments.append(("panel-session-cancelled.ics", cancellation, "text/calendar"))
     return notification_email_deliver(notification_id, attachments=attachments)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def letter_issue(decision_id, kind, version=1):
+    """Make, render and e-mail the decision's outcome letter (a re-issue: its version), once
+    however often this runs or however many workers run it (panels.letters.letter_issue)."""
+    from panels.letters import letter_issue as issue
+
+    return issue(decision_id=decision_id, kind=kind, version=version)
