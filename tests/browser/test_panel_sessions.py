@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from panels.models import Booking, PanelSession
+from panels.models import PanelSession
 from panels.scheduling import propose_sessions
+from tests.panels.demo_clearing import sessions_clear
 
 from .conftest import audit, sign_in, visit
 
@@ -13,8 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_coordinator_proposes_creates_and_edits_next_years_sessions(page, demo_people):
-    Booking.objects.filter(session__organisation__slug="lincolnshire").delete()  # the demo's
-    PanelSession.objects.filter(organisation__slug="lincolnshire").delete()
+    sessions_clear(organisation__slug="lincolnshire")  # the demo's, and what refers to them
     sign_in(page, "lincolnshire.coordinator")
     visit(page, reverse("panels:session-list"))
     assert "No panel sessions yet" in page.content()
