@@ -359,8 +359,12 @@ def test_two_decisions_saved_at_once_leave_one_decision_one_audit_event_and_one_
     recorded = AuditEvent.objects.filter(action="decision.record", target_id=str(decision.pk))
     assert recorded.count() == 1
     team_manager = User.objects.get(username="medway.team-manager")
+    # Each is told once of the decision, and once of its outcome letter (the worker: the letter
+    # itself, its PDF attached; panels.letters).
     for person in (application.applicant, team_manager):
-        assert len([m for m in mail.outbox if m.to == [person.email]]) == 1
+        assert len([m for m in mail.outbox if m.to == [person.email]]) == 2
+    pdfs = [m for m in mail.outbox if m.attachments]
+    assert [m.to for m in pdfs] == [[application.applicant.email]]
 
 
 def test_the_review_page_links_the_line_manager_to_the_decision(client, personas):
