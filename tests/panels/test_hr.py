@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from careerpath.dates import long_date
 from careerpath.models import AuditEvent, Organisation, Team
 from panels import hr
 from panels.models import ChecklistItem, ChecklistTick, Letter, LetterKind, Outcome
@@ -147,9 +148,9 @@ def _queries_for(client, url, params=None):
 
 
 def test_the_list_costs_the_same_queries_for_10_and_1000_decisions(hr_client, medway):
-    # Queries: the session and the person, their roles, the checklist items; the form's routes,
-    # teams and panel sessions; the count and the page of decisions (their worker, team, route,
-    # session, old level, checklist ticks and latest letter read in the same query).
+    # 10 queries: the session, the person, their roles, their council; the form's routes, teams
+    # and panel sessions; the count; the checklist's items; the page of decisions (their worker,
+    # team, route, session, old level, checklist ticks and latest letter in the same query).
     team = Team.objects.create(organisation=medway, name="Budget team")
     hr.checklist_items_ensure(organisation=medway)  # made on first use: not counted here
     decisions_in_bulk(medway, 10, team=team)
@@ -158,7 +159,7 @@ def test_the_list_costs_the_same_queries_for_10_and_1000_decisions(hr_client, me
     decisions_in_bulk(medway, 990, team=team)
     large, shown = _queries_for(hr_client, LIST, {"team": team.pk})
     assert shown == 50
-    assert small == large
+    assert small == large == 10
 
 
 def test_the_home_page_counts_progressions_whose_checklist_is_not_done(client, medway):
@@ -287,8 +288,26 @@ def test_the_decision_page_costs_the_same_queries_with_more_ticks(hr_client, med
         hr.checklist_tick(decision=decision, item=item, actor=officer)
     with CaptureQueriesContext(connection) as many:
         hr_client.get(url)
+    # 8 queries: the session, the person, their roles; the decision with its worker, team,
+    # route and session; their council; the checklist's items; the ticks with who ticked; the
+    # letters.
     assert len(items) >= 2
-    assert len(few) == len(many)
+    assert len(few) == len(many) == 8
+
+
+def test_the_checklist_page_costs_the_same_queries_for_3_and_30_items(hr_client, medway, officer):
+    # 6 queries: the session, the person, their roles, their council; the active items (made
+    # on first use); every item of the council for the page.
+    url = reverse("panels:hr-checklist")
+    hr.checklist_items_ensure(organisation=medway)
+    hr.checklist_item_add(organisation=medway, label="Third form", actor=officer)
+    with CaptureQueriesContext(connection) as few:
+        assert len(hr_client.get(url).context["items"]) == 3
+    for n in range(27):
+        hr.checklist_item_add(organisation=medway, label=f"Form {n}", actor=officer)
+    with CaptureQueriesContext(connection) as many:
+        assert len(hr_client.get(url).context["items"]) == 30
+    assert len(few) == len(many) == 6
 
 
 # --- The payroll export -------------------------------------------------------------------------
@@ -311,7 +330,9 @@ def test_the_export_streams_10000_decisions_with_a_fixed_number_of_queries(hr_cl
     assert len(lines) == 10_001
     assert lines[0] == list(hr.CSV_HEADER)
     large, _rows = _queries_for(hr_client, CSV_URL, {"team": team.pk})
-    assert large == small
+    # 9 queries: the session, the person, their roles, their council; the filter form's routes,
+    # teams and panel sessions; the checklist's items; the rows.
+    assert large == small == 9
     assert len(queries) <= 1  # the rows come from one query, read in chunks
 
 
@@ -382,3 +403,18 @@ def test_with_no_letters_the_zip_says_so(hr_client, medway, lincolnshire):
     assert "There are no letters to download for that month yet." in _messages(response)
     missing = hr_client.get(reverse("panels:hr-letters-zip"), follow=True)
     assert any("Choose a panel session or a month" in text for text in _messages(missing))
+
+
+def test_each_row_shows_its_latest_letter_sent_or_not_yet(hr_client, medway):
+    sent, waiting, late = decisions_in_bulk(medway, 3)
+    _letter(sent, content=b"%PDF v1", sent=False)
+    _letter(sent, version=2, content=b"%PDF v2")
+    _letter(waiting, sent=False)
+    overdue = _letter(late, sent=False)
+    Letter.objects.filter(pk=overdue.pk).update(due_by=timezone.now() - datetime.timedelta(hours=1))
+
+    rows = {d.pk: d.letter_status for d in hr_client.get(LIST).context["page"].object_list}
+
+    assert rows[sent.pk] == f"Sent on {long_date(timezone.now())}"
+    assert rows[waiting.pk] == "Not sent yet"
+    assert rows[late.pk] == "Not sent yet (late)"
