@@ -14,6 +14,7 @@ BLUE = "#1d70b8"
 TEXT = "#0b0c0c"
 SECONDARY_TEXT = "#505a5f"
 MID_GREY = "#b1b4b6"
+FONT = "arial, sans-serif"  # as the GOV.UK Frontend styles here
 
 WIDTH = 760
 LABEL_WIDTH = 300  # the bar labels, right-aligned against the bars
@@ -37,22 +38,18 @@ def _number(value):
 
 
 def _scale_top(bars, percentages):
-    """The value at the right-hand end of the axis: 100 for percentages, else a round number
-    at or above the largest bar."""
+    """The value at the right-hand end of the axis: 100 for percentages, else four round steps
+    reaching the largest bar (so the gridlines fall on whole numbers)."""
     if percentages:
         return 100
     largest = max((bar.value for bar in bars), default=0)
-    if largest <= 0:
-        return 1
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
         if largest <= step * 4:
-            return step * -(-largest // step)
-    return largest
+            return step * 4
+    return 4 * -(-largest // 4)
 
 
 def _ticks(top, percentages):
-    if percentages:
-        return [0, 25, 50, 75, 100]
     return [top * part / 4 for part in range(5)]
 
 
@@ -66,7 +63,7 @@ def bar_chart(*, chart_id, title, description, bars, axis_label, category_label,
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="100%" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{title_id} {desc_id}" '
-        f'font-family="inherit" font-size="16" fill="{TEXT}">',
+        f'font-family="{FONT}" font-size="16" fill="{TEXT}">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
         f'<text x="{LABEL_WIDTH}" y="20" text-anchor="end" font-weight="bold">'
