@@ -418,3 +418,16 @@ def test_each_row_shows_its_latest_letter_sent_or_not_yet(hr_client, medway):
     assert rows[sent.pk] == f"Sent on {long_date(timezone.now())}"
     assert rows[waiting.pk] == "Not sent yet"
     assert rows[late.pk] == "Not sent yet (late)"
+
+
+def test_the_decision_page_offers_each_letter_and_a_reissue_of_the_latest(hr_client, medway):
+    decision = decisions_in_bulk(medway, 1)[0]
+    first = _letter(decision, content=b"%PDF v1")
+    latest = _letter(decision, version=2, content=b"%PDF v2")
+
+    page = hr_client.get(reverse("panels:hr-decision", args=[decision.pk])).content.decode()
+
+    for letter in (first, latest):
+        assert reverse("panels:letter-pdf", args=[letter.pk]) in page
+    assert reverse("panels:letter-reissue", args=[latest.pk]) in page
+    assert reverse("panels:letter-reissue", args=[first.pk]) not in page
