@@ -16,7 +16,7 @@ class CareerpathAdminSite(admin.AdminSite):
         context = super().each_context(request)
         organisation = getattr(request.user, "organisation", None)
         if organisation is not None:
-            context["site_header"] = f"{organisation.name}: framework editor"
+            context["site_header"] = f"{organisation.name}: administration"
         return context
 
     def has_permission(self, request):

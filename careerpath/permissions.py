@@ -41,9 +41,12 @@ def can_view_notification(user, notification):
 
 
 def can_use_admin(user):
-    """The admin is the framework editor's tool (scoped to their council's drafts) and the
-    service administrators'."""
-    return user.is_active and (user.is_superuser or has_role(user, Role.FRAMEWORK_EDITOR))
+    """The admin is the framework editor's tool (scoped to their council's drafts), HR's for
+    the council's outcome letter templates, and the service administrators'. Each model's admin
+    says who sees it; models without such a rule are the service administrators' only."""
+    return user.is_active and (
+        user.is_superuser or has_role(user, Role.FRAMEWORK_EDITOR) or has_role(user, Role.HR)
+    )
 
 
 def require_staff(user):

@@ -219,7 +219,9 @@ def checklist_untick(*, decision, item, actor):
     _check_tickable(decision, item, actor)
     with transaction.atomic():
         tick = (
-            ChecklistTick.objects.select_for_update().filter(decision=decision, item=item).first()
+            ChecklistTick.objects.select_for_update(of=("self",))
+            .filter(decision=decision, item=item)
+            .first()
         )
         if tick is None:
             return False
@@ -251,7 +253,7 @@ def checklist_item_add(*, organisation, label, actor):
         raise ChecklistError("Enter the name of the form or step")
     with transaction.atomic():
         existing = (
-            ChecklistItem.objects.select_for_update()
+            ChecklistItem.objects.select_for_update(of=("self",))
             .filter(organisation=organisation, label__iexact=label)
             .first()
         )

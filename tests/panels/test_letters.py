@@ -135,6 +135,37 @@ def test_the_admin_refuses_an_unknown_placeholder_and_saves_a_sanitised_body(cli
     assert template.body == "<p>Dear {{ name }}</p>"
 
 
+def test_hr_edits_their_own_councils_templates_in_the_admin_and_nothing_else(client, demo_people):
+    hr, lincolnshire = demo_people["lincolnshire.hr"], demo_people["lincolnshire.hr"].organisation
+    dudley = demo_people["dudley.hr"].organisation
+    common = {"kind": "progressed", "subject": "S", "body": "<p>B</p>", "signatory_name": "Jo",
+              "signatory_title": "Head of Service"}  # fmt: skip
+    theirs = LetterTemplate.objects.create(organisation=dudley, **common)
+    client.force_login(hr)
+    assert client.get(reverse("admin:index")).status_code == 200
+    listed = client.get(reverse("admin:panels_lettertemplate_changelist"))
+    assert listed.status_code == 200 and "Dudley" not in listed.content.decode()
+    assert (
+        client.get(reverse("admin:panels_lettertemplate_change", args=[theirs.pk])).status_code
+        == 404
+    )
+    # Another council named in the POST is refused by the form's choices; nothing is saved.
+    add = reverse("admin:panels_lettertemplate_add")
+    refused = client.post(add, {**common, "organisation": dudley.pk, "route_code": ""})
+    assert refused.status_code == 200
+    assert not LetterTemplate.objects.filter(organisation=dudley).exclude(pk=theirs.pk).exists()
+    assert (
+        client.post(add, {**common, "organisation": lincolnshire.pk, "route_code": ""}).status_code
+        == 302
+    )
+    assert LetterTemplate.objects.filter(organisation=lincolnshire).count() == 1
+    # The frameworks and the people are not HR's to edit here.
+    for name in ("admin:frameworks_framework_changelist", "admin:careerpath_user_changelist"):
+        assert client.get(reverse(name)).status_code == 403
+    client.force_login(demo_people["lincolnshire.framework-editor"])
+    assert client.get(reverse("admin:panels_lettertemplate_changelist")).status_code == 403
+
+
 def test_the_routes_own_template_wins_over_the_organisations_template_for_every_route(lincs):
     decision = _decided_without_letter(lincs)
     organisation = decision.application.organisation
