@@ -23,11 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.dates import long_date
-from careerpath.models import LevelHistory, Role
-from careerpath.permissions import has_role, is_staff_member, require_staff
+from careerpath.models import LevelHistory
+from careerpath.permissions import require_staff
 from careerpath.selectors import AttentionItem
 from careerpath.services import audit_record
 from panels.models import ChecklistItem, ChecklistTick, Decision, Letter, Outcome
+from panels.permissions import is_hr
 
 # The seeds' forms (Lincolnshire: completed after a successful panel), in this order.
 SEED_ITEMS = ("Amend existing position form", "Contractual change form")
@@ -39,10 +40,6 @@ class ChecklistError(Exception):
 
 
 # --- Who may act --------------------------------------------------------------------------------
-
-
-def is_hr(user):
-    return is_staff_member(user) and has_role(user, Role.HR)
 
 
 def can_view_decision_as_hr(user, decision):

@@ -451,10 +451,6 @@ def _same_council(user, letter):
     )
 
 
-def is_hr(user):
-    return is_staff_member(user) and has_role(user, Role.HR)
-
-
 def is_hr_of(user, letter):
     return _same_council(user, letter) and has_role(user, Role.HR)
 

@@ -13,6 +13,11 @@ from panels.models import PanelSession, SessionStatus
 from portfolios.applications.permissions import applications_visible_to, can_view_application
 
 
+def is_hr(user):
+    """HR of the person's council: the decisions, checklists, letters and reports."""
+    return is_staff_member(user) and has_role(user, Role.HR)
+
+
 def is_progression_coordinator(user):
     return is_staff_member(user) and has_role(user, Role.PROGRESSION_COORDINATOR)
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from careerpath.permissions import require_staff
 from panels import letters
 from panels.forms_letters import LetterReissueForm
+from panels.permissions import is_hr
 
 
 def letter_pdf(request, pk):
@@ -25,7 +26,7 @@ def letter_pdf(request, pk):
 
 def letter_reissue(request, pk):
     require_staff(request.user)
-    if not letters.is_hr(request.user):
+    if not is_hr(request.user):
         raise PermissionDenied  # HR's page; a letter of another council is 404 below
     letter = letters.get_letter_for(request.user, pk, "reissue")
     form = LetterReissueForm(request.POST if request.method == "POST" else None)
