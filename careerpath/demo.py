@@ -239,6 +239,23 @@ PEOPLE = {
             qualified=D(2012, 7, 1),
             asye=True,
         ),
+        # For the decisions' demo (panels/demo_decisions.py): progressed by the line manager
+        # last week, so Medway's HR has a progression with its letter and checklist.
+        dict(
+            key="adult-worker-5",
+            first="Grace",
+            last="Adeyemi",
+            title="Social Worker (SW2)",
+            team=2,
+            roles=[Role.WORKER],
+            registered=D(2021, 5, 4),
+            qualified=D(2021, 3, 30),
+            asye=True,
+            level=("SW2A", "Social Worker level A", D(2022, 5, 3)),
+            line_manager="line-manager",
+            practice_supervisor="practice-supervisor",
+            team_manager="team-manager",
+        ),
     ],
     "lincolnshire": [
         dict(

@@ -9,6 +9,10 @@ the panel members, the appeal authority, HR and the workers have something real 
   has appealed: the appeal waits for the Assistant Director.
 - Lincolnshire, the next panel: the chair and the second Head of Service sit on it and the
   coordinator has released its pack, so the members can read the portfolios booked on it.
+- Dudley, this week's panel: one progressed, one not progressed, with targets.
+- Medway: a line manager's decision to progress.
+- HR in each council: the progressions' letters sent, each checklist half done, and in
+  Lincolnshire a letter re-issued with a reason.
 
 The panel met last week: its session is recorded as it was, and the two places on it are the
 ones the colleagues booked on the next panel, moved back to it (a demo cannot book a session
@@ -48,6 +52,8 @@ def demo_decisions_load():
     made = _lincolnshire_last_panel()
     _lincolnshire_next_panel_released()
     made += _dudley_panel_this_week()
+    made += _medway_line_managers_decision()
+    _hr_at_work()
     return made
 
 
@@ -325,3 +331,80 @@ def _dudley_panel_this_week():
             continue
         made += 1
     return made
+
+
+# --- Medway ---------------------------------------------------------------------------------------
+
+MEDWAY_PROGRESSED = "adult-worker-5"
+
+
+@transaction.atomic
+def _medway_line_managers_decision():
+    """Submitted and progressed by the line manager three days ago (Medway names no panel)."""
+    from portfolios.demo_reviews import _application
+    from portfolios.demo_submissions import medway_application_load
+
+    person = _person(demo_username("medway", MEDWAY_PROGRESSED))
+    if person is None or Decision.objects.filter(application__applicant=person).exists():
+        return 0
+    medway_application_load(username=person.username, submit=True)
+    application = _application(person)
+    if application is None or application.state != S.SUBMITTED:
+        logger.warning("Demo: %s's application was not submitted", person.username)
+        return 0
+    criteria = judgeable_criteria(application)
+    try:
+        decision_record(
+            application=application, actor=person.line_manager, outcome="progressed",
+            heard_on=timezone.localdate() - datetime.timedelta(days=3),
+            judgements=[{"criterion_id": criterion.pk, "met": True} for criterion in criteria],
+            reasons="Grace's portfolio evidences each criterion of level B with recent practice.",
+        )  # fmt: skip
+    except (DecisionError, ApplicationError) as error:
+        logger.warning("Demo: the decision on %s was not recorded: %s", application, error)
+        return 0
+    return 1
+
+
+# --- HR -------------------------------------------------------------------------------------------
+
+
+def _hr_at_work():
+    """Each council's HR officer has ticked the first item of each progression's checklist
+    (half done), and Lincolnshire's has re-issued a letter with a corrected pay point."""
+    from panels.hr import checklist_items_ensure, checklist_tick
+    from panels.letters import LetterError, letter_issue, letter_reissue
+    from panels.models import ChecklistTick, Letter, Outcome
+
+    for slug in ("lincolnshire", "dudley", "medway"):
+        hr = _person(demo_username(slug, "hr"))
+        if hr is None:
+            continue
+        items = list(checklist_items_ensure(organisation=hr.organisation))
+        progressions = Decision.objects.filter(
+            application__organisation=hr.organisation, outcome=Outcome.PROGRESSED
+        ).select_related("application__organisation")
+        for decision in progressions:
+            if items and not ChecklistTick.objects.filter(decision=decision).exists():
+                checklist_tick(decision=decision, item=items[0], actor=hr)
+        if slug != "lincolnshire" or not progressions:
+            continue
+        # Its letter went out after the decision's commit; the demo loads in one transaction,
+        # so it is issued here (once: the queued task then finds it sent).
+        first = progressions[0]
+        letter_issue(decision_id=first.pk, kind=first.outcome)
+        letter = (
+            Letter.objects.filter(decision=first, version=1, sent_at__isnull=False)
+            .select_related("decision__application")
+            .first()
+        )
+        if letter is None or Letter.objects.filter(decision=letter.decision, version=2).exists():
+            continue
+        try:
+            letter_reissue(
+                letter=letter,
+                actor=hr,
+                reason="The first letter gave the old pay point: corrected to SCP 25.",
+            )
+        except LetterError as error:
+            logger.warning("Demo: the letter was not re-issued: %s", error)
