@@ -63,13 +63,13 @@ class OutcomeStatus:
         return self.status in (DUE_TODAY, OVERDUE)
 
 
-def outcome_status(*, due_on, decided_on, today):
-    """Met or not, from the day the decision was recorded (None: not yet); else how long is
-    left."""
+def outcome_status(*, due_on, decided_on, today, how="Decided on"):
+    """Met or not, from the day the worker was told (`decided_on`: the outcome letter's, or
+    the decision's where it has no letter; None: not yet); else how long is left."""
     if decided_on is not None:
         if decided_on <= due_on:
-            return OutcomeStatus(ON_TIME, f"Decided on {long_date(decided_on)}: on time")
-        return OutcomeStatus(LATE, f"Decided on {long_date(decided_on)}: late")
+            return OutcomeStatus(ON_TIME, f"{how} {long_date(decided_on)}: on time")
+        return OutcomeStatus(LATE, f"{how} {long_date(decided_on)}: late")
     if today > due_on:
         return OutcomeStatus(OVERDUE, "Overdue")
     left = working_days_between(today, due_on)
@@ -103,11 +103,22 @@ def _decision_of(booking):
     return None
 
 
+def _told_on(decision):
+    """(the day the worker was told, how): by the first letter once sent; None while it waits."""
+    if decision is None:
+        return None, ""
+    letters = [letter for letter in decision.letters.all() if letter.version == 1]
+    if not letters:
+        return timezone.localdate(decision.decided_at), "Decided on"
+    sent = [letter.sent_at for letter in letters if letter.sent_at]
+    return (timezone.localdate(min(sent)), "Letter sent on") if sent else (None, "")
+
+
 def outcomes_due_for(*, user, today=None):
     """For the coordinator's council: each live booking on a session of the last 60 days or to
     come, on a route that sets a working-day service level, with its due day and status;
     soonest due first. Queries: the bookings with their sessions, routes, applications and
-    applicants (1), their decisions (1)."""
+    applicants (1), their decisions (1) and their letters (1)."""
     today = today or timezone.localdate()
     since = timezone.make_aware(
         datetime.datetime.combine(today - datetime.timedelta(days=LOOKBACK_DAYS), datetime.time())
@@ -121,7 +132,8 @@ def outcomes_due_for(*, user, today=None):
         .exclude(session__status=SessionStatus.CANCELLED)
         .select_related("session__route", "application__applicant")
         .prefetch_related(
-            Prefetch("application__decisions", queryset=Decision.objects.order_by("-hearing"))
+            Prefetch("application__decisions", queryset=Decision.objects.order_by("-hearing")),
+            "application__decisions__letters",
         )
         .order_by("session__starts_at", "pk")
     )
@@ -132,17 +144,19 @@ def outcomes_due_for(*, user, today=None):
         if due_on is None:
             continue
         decision = _decision_of(booking)
-        # Until outcome letters exist, the decision recorded is the nearest record of the outcome
-        # reaching the worker. When letters come (issue 12), "met" must read the outcome letter's
-        # sent date instead: the service level is the worker being told, not the panel deciding.
-        decided_on = timezone.localdate(decision.decided_at) if decision else None
+        # The service level is the worker being told, not the panel deciding: the first outcome
+        # letter's sent date; a decision recorded before letters existed has none, and its
+        # own date stands in.
+        decided_on, how = _told_on(decision)
         rows.append(
             OutcomeDue(
                 booking=booking,
                 panel_on=timezone.localdate(booking.session.starts_at),
                 due_on=due_on,
                 decision=decision,
-                status=outcome_status(due_on=due_on, decided_on=decided_on, today=today),
+                status=outcome_status(
+                    due_on=due_on, decided_on=decided_on, today=today, how=how
+                ),  # fmt: skip
             )
         )
     return sorted(rows, key=lambda row: (row.due_on, row.booking.pk))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from careerpath.selectors import home_sections_for
 from careerpath.working_days import add_working_days, is_bank_holiday, working_days_between
-from panels.models import Booking, Decision
+from panels.models import Booking, Decision, Letter
 from panels.outcomes_due import (
     LATE,
     ON_TIME,
@@ -141,6 +141,24 @@ def test_the_list_reads_each_hearings_decision(apprenticeship, coordinator):
     assert rows[upcoming.pk].status.label == f"Due in {left} working days"
 
 
+def test_the_outcome_is_given_when_the_letter_is_sent_not_when_decided(apprenticeship, coordinator):
+    """Dudley: "the applicant will be informed of the outcome of Panel within 3 working days"."""
+    past = session_on(apprenticeship, days=-21)
+    due = outcome_due_on(past, apprenticeship)
+    booking = booked(past, name="Lettered", decided_on=due, by=coordinator)
+    decision = Decision.objects.get(application=booking.application)
+    sent = timezone.make_aware(
+        datetime.datetime.combine(add_working_days(due, 1), datetime.time(9))
+    )
+    letter = Letter.objects.create(decision=decision, kind=decision.outcome, due_by=sent)
+    waiting = {row.booking.pk: row for row in outcomes_due_for(user=coordinator)}[booking.pk]
+    assert waiting.status.status == OVERDUE  # decided on time, but nobody told yet
+    Letter.objects.filter(pk=letter.pk).update(sent_at=sent)
+    told = {row.booking.pk: row for row in outcomes_due_for(user=coordinator)}[booking.pk]
+    assert told.status.status == LATE
+    assert told.status.label.startswith("Letter sent on")
+
+
 def test_the_list_leaves_out_old_cancelled_and_other_routes(apprenticeship, coordinator):
     old = booked(session_on(apprenticeship, days=-61), name="Old", by=coordinator)
     cancelled = booked(session_on(apprenticeship, days=-5), name="Cancelled", by=coordinator)
@@ -209,8 +227,8 @@ def test_the_page_costs_the_same_at_3_and_30_rows(client, apprenticeship, coordi
     assert page.status_code == 200
     assert page.content.count(b"govuk-table__row") == rows + 1  # the header row and one a hearing
     # session, user, roles, organisation (the header); the bookings with their sessions,
-    # routes, applications and applicants; their decisions.
-    assert len(queries) == 6
+    # routes, applications and applicants; their decisions; their letters.
+    assert len(queries) == 7
 
 
 # --- The coordinator's home page ----------------------------------------------------------------
