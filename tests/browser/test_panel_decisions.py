@@ -466,3 +466,51 @@ def test_medways_line_manager_records_the_decision_from_the_application(page, de
     text = decision_shown(page, application)
     assert f"Your new level {application.route.to_level.code}" in text
     assert f"from {date_text(today)}" in text
+
+
+# --- 6. Dudley's apprenticeship panel: decided on the day, its outcome due in 3 working days ---
+
+
+def test_an_apprenticeship_application_is_decided_and_its_outcome_due_in_three_working_days(
+    page, demo_people, monkeypatch
+):
+    from panels.outcomes_due import outcome_due_on
+    from tests.panels.test_outcomes_due import booked
+
+    monkeypatch.setattr(
+        workflow, "GUARDS", {**workflow.GUARDS, **dict.fromkeys(HOLDING, lambda *a: None)}
+    )
+    route = route_in("dudley", "ENTRY-SWA")
+    chair, coordinator = demo_people["dudley.panel-member"], demo_people["dudley.coordinator"]
+    session = session_on(route, days=0)
+    booking = booked(session, name="Tanisha", by=coordinator)
+    application = booking.application
+    applicant = with_password(application.applicant)
+    # Submitted on the seed's form and endorsed by the line manager (the guards are tested
+    # with the services: tests/panels/test_entry_routes.py).
+    transition_apply(application=application, name="submit", actor=applicant)
+    line_manager = demo_people["dudley.team-manager"]  # a line manager in the council
+    applicant.line_manager = line_manager
+    applicant.save(update_fields=["line_manager"])
+    transition_apply(application=application, name="endorse", actor=line_manager)
+    seat(session, chair, MemberRole.CHAIR)
+    released(session)
+    today = timezone.localdate(session.starts_at)
+    due = outcome_due_on(session, route)
+
+    switch_to(page, chair.username)
+    open_hearing(page, session, applicant)
+    judge_all(page)
+    record(page, "Progressed", reasons="Ready to start the apprenticeship in January.")
+    assert f"Decision recorded for {name_of(applicant)}" in main_text(page)
+    decision = Decision.objects.get(application=application)
+    assert (decision.outcome, decision.heard_on) == ("progressed", today)
+
+    switch_to(page, coordinator.username)
+    visit(page, reverse("panels:outcomes-due"))
+    row = next(
+        text for text in page.locator("tbody .govuk-table__row").all_inner_texts()
+        if name_of(applicant) in text
+    )  # fmt: skip
+    assert route.title in row and date_text(due) in row
+    assert "on time" in row  # the letter went out today, within the 3 working days
