@@ -14,6 +14,15 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    # Single sign-on with the council's Microsoft Entra ID (OpenID Connect); password sign-in
+    # when no issuer is set. People are matched to the staff imported from the HR system.
+    sso_issuer = models.URLField("Single sign-on issuer", max_length=300, blank=True)
+    sso_client_id = models.CharField("Single sign-on client ID", max_length=200, blank=True)
+    sso_client_secret = models.CharField("Single sign-on client secret", max_length=300, blank=True)
+    # Retention, in whole years: evidence and applications are kept this long after the last
+    # decision on them, or after the person leaves, then purged (a legal hold stops it).
+    retention_years_after_decision = models.PositiveSmallIntegerField(default=6)
+    retention_years_after_leaving = models.PositiveSmallIntegerField(default=6)
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +82,13 @@ class User(AbstractUser):
     )
     qualification_date = models.DateField(null=True, blank=True)
     asye_completed = models.BooleanField("ASYE completed", default=False)
+    # From the HR system's staff extract (careerpath staff import).
+    contract_start_date = models.DateField("Start date in post", null=True, blank=True)
+    # A leaver is deactivated, never deleted: their decisions and letters stay.
+    left_on = models.DateField(null=True, blank=True)
+    # A legal hold stops the retention purge for this person.
+    legal_hold = models.BooleanField(default=False)
+    legal_hold_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -123,6 +139,9 @@ class RoleMembership(models.Model):
     )
     role = models.CharField(max_length=30, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["organisation__name", "role"]
@@ -276,3 +295,52 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"{self.delegate} covers for {self.delegator} ({self.starts_on} to {self.ends_on})"
+
+
+class StaffImport(models.Model):
+    """One upload of the HR system's staff extract: previewed first, then applied in one
+    transaction (or not at all). The file is kept with it until it is applied."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        APPLIED = "applied", "Applied"
+        DISCARDED = "discarded", "Discarded"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_imports"
+    )
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file_key = models.CharField(max_length=300, blank=True)
+    digest = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    rows = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)  # counts of new, changed, leavers
+    problems = models.JSONField(default=list, blank=True)  # [{row, column, message}]
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class DataExport(models.Model):
+    """A person's subject access request: everything careerpath holds about them, as one zip
+    made by a task and offered for a limited time."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    file_key = models.CharField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Data export for {self.person} ({self.requested_at:%d %B %Y})"
