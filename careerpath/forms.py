@@ -8,6 +8,16 @@ from django.core.exceptions import ValidationError
 from careerpath import sign_in
 
 
+def form_helper(*fields):
+    """The crispy helper for a form whose template writes the <form> tag and its CSRF token:
+    lays out `fields` in order (each field as it is, with its error summary)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    if fields:
+        helper.layout = Layout(*fields)
+    return helper
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",

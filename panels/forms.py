@@ -4,13 +4,12 @@ again (the route's council and state, the deadline, the capacity)."""
 import datetime
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 
-from careerpath.forms import DateField
+from careerpath.forms import DateField, form_helper
 from panels.selectors import long_date
 
 
@@ -36,14 +35,6 @@ class TimeField(forms.TimeField):
             widget=TextInput,  # the Design System has no time component
             **kwargs,
         )
-
-
-def _helper(*fields):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the template's form carries the token
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class RouteChoiceField(forms.ModelChoiceField):
@@ -169,7 +160,7 @@ class SessionForm(SessionDetailsForm):
             Field.textarea("notes", rows=3),
             Field("saved_version") if session is not None else None,
         ]
-        self.helper = _helper(*[field for field in fields if field is not None])
+        self.helper = form_helper(*[field for field in fields if field is not None])
 
     def clean(self):
         cleaned = super().clean()
@@ -203,7 +194,7 @@ class ProposalsForm(SessionDetailsForm):
         self.fields["dates"].initial = [proposal.date.isoformat() for proposal in proposals]
         self.fields["start_time"].initial = datetime.time(10, 0)
         self.fields["end_time"].initial = datetime.time(13, 0)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.checkboxes("dates", small=True),
             Field.text("start_time", field_width=5),
             Field.text("end_time", field_width=5),
@@ -255,7 +246,7 @@ class BookingForm(forms.Form):
             for option in choices.bookable
         ]
         field.accepted = {str(option.session.pk) for option in choices.options}
-        self.helper = _helper(Field.radios("session", legend_size="m"))
+        self.helper = form_helper(Field.radios("session", legend_size="m"))
 
 
 def session_hint(option):

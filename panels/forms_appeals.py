@@ -1,17 +1,10 @@
 """Forms for appeals. They check input only; panels.appeals checks the rules again (who, the
 window, the state)."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-
-def _helper(*fields):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the template's form carries the token
-    helper.layout = Layout(*fields)
-    return helper
+from careerpath.forms import form_helper
 
 
 class AppealLodgeForm(forms.Form):
@@ -25,7 +18,7 @@ class AppealLodgeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("grounds", label_size=Size.MEDIUM))
+        self.helper = form_helper(Field.textarea("grounds", label_size=Size.MEDIUM))
 
 
 class AppealDecideForm(forms.Form):
@@ -46,7 +39,7 @@ class AppealDecideForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("upheld", legend_size=Size.MEDIUM),
             Field.textarea("reasons", label_size=Size.MEDIUM),
         )

@@ -6,7 +6,8 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils import dateformat, timezone
 
-from panels.forms import SessionChoiceField, _helper, places_left_text
+from careerpath.forms import form_helper
+from panels.forms import SessionChoiceField, places_left_text
 
 
 class CoordinatorBookingForm(forms.Form):
@@ -34,4 +35,4 @@ class CoordinatorBookingForm(forms.Form):
             if offer.can_book
         ]
         field.accepted = {str(offer.session.pk) for offer in offers}
-        self.helper = _helper(Field.radios("session", legend_size="m"))
+        self.helper = form_helper(Field.radios("session", legend_size="m"))

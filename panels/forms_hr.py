@@ -4,25 +4,17 @@ panels.hr scopes everything to HR's council again."""
 import datetime
 import re
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from careerpath.dates import long_date
+from careerpath.forms import form_helper
 from careerpath.models import Team
 from frameworks.models import ProgressionRoute
 from panels.hr import HrFilters
 from panels.models import Outcome, PanelSession
 
 MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-
-
-def _helper(*fields):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the template's form carries the token
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class HrDecisionFilterForm(forms.Form):
@@ -68,7 +60,7 @@ class HrDecisionFilterForm(forms.Form):
             ("", "All panel sessions"),
             *((s.pk, f"{s.route.title}, {long_date(s.starts_at)}") for s in sessions),
         ]
-        self.helper = _helper(
+        self.helper = form_helper(
             *(Field.select(name, label_size=Size.SMALL) for name in ("route", "outcome", "team")),
             Field.select("session", label_size=Size.SMALL),
             Field.text("month", label_size=Size.SMALL, field_width=10),
@@ -121,4 +113,4 @@ class ChecklistItemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("label", label_size=Size.SMALL))
+        self.helper = form_helper(Field.text("label", label_size=Size.SMALL))

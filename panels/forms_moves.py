@@ -6,7 +6,8 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils import dateformat, timezone
 
-from panels.forms import SessionChoiceField, _helper, places_left_text
+from careerpath.forms import form_helper
+from panels.forms import SessionChoiceField, places_left_text
 from panels.selectors import long_date
 
 
@@ -46,7 +47,9 @@ class BookingMoveForm(forms.Form):
             if session.places_taken < session.capacity
         ]
         field.accepted = {str(session.pk) for session in sessions}
-        self.helper = _helper(Field.radios("session", legend_size="m"), Field.textarea("reason"))
+        self.helper = form_helper(
+            Field.radios("session", legend_size="m"), Field.textarea("reason")
+        )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

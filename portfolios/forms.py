@@ -1,11 +1,10 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from careerpath.forms import DateField
+from careerpath.forms import DateField, form_helper
 from portfolios.models import KIND_CHOICES
 from portfolios.selectors import LibraryFilters
 from portfolios.services import StagedFile
@@ -30,13 +29,6 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         return [item for item in (data or []) if item]
-
-
-def _helper(*fields):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class EvidenceItemForm(forms.Form):
@@ -88,7 +80,7 @@ class EvidenceItemForm(forms.Form):
         )
         self.staged = []
         self.personal_data = []
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("kind"),
             Field.text("title"),
             Field("dated"),
@@ -147,7 +139,7 @@ class FileReplaceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("file"))
+        self.helper = form_helper(Field("file"))
 
 
 USED_CHOICES = [("", "Used or not"), ("used", "Used in an application"),
@@ -172,7 +164,7 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("q", label_size=Size.SMALL),
             Field.select("kind", label_size=Size.SMALL),
             Field.select("used", label_size=Size.SMALL),
