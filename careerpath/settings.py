@@ -215,6 +215,14 @@ CELERY_BEAT_SCHEDULE = {
         # run finds nothing new to send until the next period.
         "schedule": 60 * 60,
     },
+    "data-exports-expire": {
+        "task": "careerpath.tasks.data_exports_expire",
+        "schedule": 60 * 60 * 24,  # daily: subject access zips past their seven days
+    },
+    "retention-purge": {
+        "task": "careerpath.tasks.retention_purge",
+        "schedule": 60 * 60 * 24,  # daily: evidence and applications past retention
+    },
 }
 
 # The cache holds sign-in throttling counters, so it is shared between processes when it can be.

@@ -55,3 +55,34 @@ def notification_email_deliver(notification_id, *, attachments=()):
         notification_email_release(notification_id=notification_id)
         raise
     return "sent"
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def data_export_make(export_id):
+    """Make one person's subject access zip (queued after the request commits). A retry
+    overwrites the same stored file."""
+    from careerpath.data_export import data_export_build
+    from careerpath.models import DataExport
+
+    export = DataExport.objects.filter(pk=export_id).first()
+    if export is None:
+        return "gone"
+    data_export_build(export)
+    return "ready"
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def data_exports_expire():
+    """Delete subject access zips past their seven days. Run daily by beat."""
+    from careerpath.data_export import data_exports_expire as expire
+
+    return expire()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def retention_purge():
+    """Purge evidence and applications past each council's retention period (a legal hold
+    stops it). Run daily by beat; a second run finds nothing left to remove."""
+    from careerpath.retention import retention_purge as purge
+
+    return purge()

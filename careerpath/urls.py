@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from careerpath import views, views_cover
+from careerpath import views, views_cover, views_my_data
 
 careerpath_patterns = [
     path("", views.home, name="home"),
@@ -19,6 +19,10 @@ careerpath_patterns = [
     path("cover/", views_cover.cover_list, name="cover-list"),
     path("cover/new/", views_cover.cover_create, name="cover-create"),
     path("cover/<int:pk>/end/", views_cover.cover_end, name="cover-end"),
+    # A person's own data (subject access).
+    path("my-data/", views_my_data.my_data, name="my-data"),
+    path("my-data/request/", views_my_data.my_data_request, name="my-data-request"),
+    path("my-data/<int:pk>/download/", views_my_data.my_data_download, name="my-data-download"),
 ]
 
 urlpatterns = [

@@ -82,6 +82,14 @@ class PanelsConfig(AppConfig):
         post_save.connect(
             booking_release_on_withdrawal, sender=Application, dispatch_uid="panels-withdrawal"
         )
+        # Subject access: decisions, appeals and letters in the person's zip; retention counts
+        # from the last decision on an application.
+        from careerpath.data_export import register_personal_data_provider
+        from careerpath.retention import register_decision_date_reader
+        from panels.subject_access import last_decision_dates, personal_data_for
+
+        register_personal_data_provider(personal_data_for)
+        register_decision_date_reader(last_decision_dates)
 
 
 def load_demo_sessions(sender, **kwargs):

@@ -55,6 +55,16 @@ class PortfoliosConfig(AppConfig):
         for role in REVIEWING_ROLES:
             register_attention(role, reviews_attention(role))
 
+        # Subject access and retention: a person's evidence and applications in their zip, and
+        # the daily purge of what the council keeps no longer.
+        from careerpath.data_export import register_personal_data_provider
+        from careerpath.retention import register_retention_purger
+        from portfolios.retention import retention_purge_portfolios
+        from portfolios.subject_access import personal_data_for
+
+        register_personal_data_provider(personal_data_for)
+        register_retention_purger(retention_purge_portfolios)
+
 
 def load_demo_evidence(sender, **kwargs):
     from portfolios.demo import demo_evidence_load

@@ -140,6 +140,26 @@ def _shared_plan(owner):
     return {"pk": plan.pk}
 
 
+def _own_data_export(owner):
+    """The owner's own copy of their data, ready to download (made directly: the zip's contents
+    are tested with it)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from careerpath.models import DataExport
+
+    export = DataExport.objects.create(person=owner, requested_by=owner)
+    key = default_storage.save(f"data-exports/{export.pk}/test.zip", ContentFile(b"PK\x05\x06"))
+    DataExport.objects.filter(pk=export.pk).update(
+        file_key=key, size=4, ready_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )  # fmt: skip
+    return {"pk": export.pk}
+
+
 def _panel_session(owner):
     """A planned session on one of the owner's council's routes (made directly: Medway's routes
     name no panel, so the coordinator's pages would not offer them)."""
@@ -240,6 +260,9 @@ MATRIX = {
     "careerpath:cover-list": Access(COVERERS),
     "careerpath:cover-create": Access(COVERERS),
     "careerpath:cover-end": Access(COVERERS, method="post", own=_own_delegation, ok_status=302),
+    "careerpath:my-data": Access(SIGNED_IN),
+    "careerpath:my-data-request": Access(SIGNED_IN, method="post", ok_status=302),
+    "careerpath:my-data-download": Access(SIGNED_IN, own=_own_data_export, page=False),
     "frameworks:framework-list": Access(STAFF),
     "frameworks:criteria-search": Access(STAFF),
     "frameworks:self-assessment-start": Access(STAFF),
