@@ -184,3 +184,29 @@ def role_holders(organisation_id, *roles, excluding=None):
     if excluding is not None:
         people = people.exclude(pk=excluding)
     return list(people.distinct().order_by("pk"))
+
+
+def line_management_for(user):
+    """Home page lines for every member of staff: who manages and supervises them, as the HR
+    system's staff import records it."""
+    from careerpath.models import User
+
+    posts = [
+        ("Line manager", user.line_manager_id),
+        ("Practice supervisor", user.practice_supervisor_id),
+    ]
+    people = User.objects.in_bulk([pk for _, pk in posts if pk])
+    items = [
+        AttentionItem(label=str(people[pk]), url="", hint=f"Your {post.lower()}")
+        for post, pk in posts
+        if pk in people
+    ]
+    if user.line_manager_id is None:
+        items.append(
+            AttentionItem(
+                label="No line manager recorded",
+                url="",
+                hint="Ask your organisation's administrator to correct your staff record",
+            )
+        )
+    return items

@@ -115,6 +115,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on with a council's Microsoft Entra ID, configured on its organisation.
+    "careerpath.sso.OrganisationBackend",
+]
+# The single sign-on client: each organisation gives its own issuer, client ID and secret.
+OIDC_AUTHENTICATION_CALLBACK_URL = "careerpath:sso-callback"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
 # Failed sign-ins allowed per username and per address within the window, before a pause.
 SIGN_IN_ATTEMPTS = int(os.environ.get("SIGN_IN_ATTEMPTS", "5"))
 SIGN_IN_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_WINDOW_SECONDS", "900"))

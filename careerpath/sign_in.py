@@ -35,3 +35,10 @@ def clear_failures(*, username):
 
 def minutes_to_wait():
     return max(1, settings.SIGN_IN_WINDOW_SECONDS // 60)
+
+
+def single_sign_on_choices():
+    """Organisations whose staff sign in with their council's Microsoft account."""
+    from careerpath.sso import organisations_with_single_sign_on
+
+    return list(organisations_with_single_sign_on())

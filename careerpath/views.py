@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from careerpath import selectors, services
+from careerpath import selectors, services, sign_in
 from careerpath.forms import SignInForm
 from careerpath.permissions import get_notification_for
 
@@ -14,6 +14,9 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "careerpath/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, single_sign_on=sign_in.single_sign_on_choices())
 
 
 def home(request):

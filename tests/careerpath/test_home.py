@@ -36,8 +36,9 @@ QUERY_BUDGETS = {
     # the matching framework level, the routes from it and their rules, the plans; the evidence
     # library count; the signed observations of their practice; their open applications (to
     # book a panel place; none here); their open applications with routes (a line each); the
-    # decisions they may still appeal; for everyone: the council's published frameworks
-    "careerpath:home": 5 + 5 + 1 + 1 + 1 + 1 + 1 + 1,
+    # decisions they may still appeal; for everyone: their line manager and practice
+    # supervisor, the council's published frameworks
+    "careerpath:home": 5 + 5 + 1 + 1 + 1 + 1 + 1 + 1 + 1,
     # session, user, organisation and roles (header: the Reviews link), notifications
     "careerpath:notification-list": 5,
 }
