@@ -159,3 +159,54 @@ def test_an_expired_zip_is_no_longer_downloaded(
     url = reverse("careerpath:my-data-download", args=[export.pk])
     assert client.get(url).status_code == 404
     assert "Expired" in client.get(reverse("careerpath:my-data")).content.decode()
+
+
+# --- Query budget: the page reads the person's requests only -----------------------------------
+
+
+def _people(count):
+    """`count` people in Medway, made in bulk (the page must not read them)."""
+    from careerpath.models import Organisation, User
+
+    medway = Organisation.objects.get(slug="medway")
+    have = User.objects.filter(organisation=medway).count()
+    User.objects.bulk_create(
+        User(username=f"bulk-{n}", organisation=medway, employee_number=f"B{n}")
+        for n in range(max(0, count - have))
+    )
+
+
+def _exports(person, count):
+    now = timezone.now()
+    DataExport.objects.bulk_create(
+        DataExport(
+            person=person,
+            requested_by=person,
+            ready_at=now,
+            file_key=f"x/{n}.zip",
+            size=10,
+            expires_at=now + datetime.timedelta(days=7),
+        )  # fmt: skip
+        for n in range(count)
+    )
+
+
+# 1 the session, 2 the person, 3 the person's ten latest requests, 4 their organisation and
+# 5 their roles (the header, from the context processors). Neither the council's size nor the
+# number of requests changes it.
+MY_DATA_BUDGET = 5
+
+
+@pytest.mark.parametrize(("people", "exports"), [(100, 3), (10_000, 30)])
+def test_the_my_data_page_reads_a_fixed_number_of_queries(
+    client, demo_people, people, exports, django_assert_num_queries
+):
+    worker = demo_people["medway.worker"]
+    _people(people)
+    _exports(worker, exports)
+    client.force_login(worker)
+    client.get(reverse("careerpath:my-data"))  # warm the per-process caches
+    with django_assert_num_queries(MY_DATA_BUDGET):
+        response = client.get(reverse("careerpath:my-data"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Download your data<") == min(exports, 10)
