@@ -63,6 +63,8 @@ class PersonAdmin(UserAdmin):
                 ]
             },
         ),
+        # A legal hold stops the retention purge for this person (careerpath.retention).
+        ("Retention", {"fields": ["left_on", "legal_hold", "legal_hold_reason"]}),
     )
 
 
