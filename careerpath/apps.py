@@ -11,6 +11,12 @@ class CareerpathConfig(AppConfig):
 
     def ready(self):
         from careerpath import signals  # noqa: F401
+        from careerpath.models import Role
+        from careerpath.people_admin import admin_attention
+        from careerpath.selectors import register_attention
+
+        # The administrator's home page: people without a line manager or a team.
+        register_attention(Role.ORGANISATION_ADMIN, admin_attention)
 
 
 class CareerpathAdminConfig(admin_apps.AdminConfig):

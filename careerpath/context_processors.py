@@ -16,4 +16,7 @@ def site(request):
         # already for the page): the "Reviews" link for people who hold a review step.
         "holds_reviews": lambda: bool(organisation) and has_role(user, *COVERING_ROLES),
         "holds_hr": lambda: bool(organisation) and has_role(user, Role.HR),
+        "holds_organisation_admin": lambda: (
+            bool(organisation) and has_role(user, Role.ORGANISATION_ADMIN)
+        ),
     }

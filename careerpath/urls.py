@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from careerpath import views, views_cover, views_my_data
+from careerpath import views, views_cover, views_my_data, views_people
 
 careerpath_patterns = [
     path("", views.home, name="home"),
@@ -23,6 +23,17 @@ careerpath_patterns = [
     path("my-data/", views_my_data.my_data, name="my-data"),
     path("my-data/request/", views_my_data.my_data_request, name="my-data-request"),
     path("my-data/<int:pk>/download/", views_my_data.my_data_download, name="my-data-download"),
+    # The organisation administrator's pages: the council's people, their roles, the audit trail.
+    path("people/", views_people.people, name="people"),
+    path("people/<int:pk>/", views_people.person, name="person"),
+    path("people/<int:pk>/roles/grant/", views_people.person_role_grant, name="person-role-grant"),
+    path(
+        "people/<int:pk>/roles/<int:membership_pk>/remove/",
+        views_people.person_role_remove,
+        name="person-role-remove",
+    ),
+    path("people/audit/", views_people.audit, name="audit"),
+    path("people/audit/export.csv", views_people.audit_csv, name="audit-csv"),
 ]
 
 urlpatterns = [

@@ -235,10 +235,30 @@ def _review_to_reassign(owner):
     return {"pk": application.pk}
 
 
+def _own_person(owner):
+    """A person of the owner's council (the owner themselves): the administrator sees their
+    own council's people; another council's answer 404."""
+    return {"pk": owner.pk}
+
+
+def _own_role(owner):
+    """One of the owner's roles in their council (a worker's role for someone without one)."""
+    from careerpath.models import Role, RoleMembership
+
+    organisation = owner.organisation or Organisation.objects.get(slug="medway")
+    membership = RoleMembership.objects.filter(user=owner, organisation=organisation).first()
+    if membership is None:
+        membership = RoleMembership.objects.create(
+            user=owner, organisation=organisation, role=Role.WORKER
+        )
+    return {"pk": owner.pk, "membership_pk": membership.pk}
+
+
 EDITORS = frozenset({"framework_editor"})
 COORDINATORS = frozenset({"progression_coordinator"})
 PANEL_MEMBERS = frozenset({"panel_member"})
 HR = frozenset({"hr"})
+ADMINS = frozenset({"organisation_admin"})
 MANAGERS = frozenset({"line_manager", "practice_supervisor"})
 OBSERVERS = frozenset({"practice_supervisor", "line_manager", "team_manager"})
 OBSERVATION_READERS = OBSERVERS | {"worker"}
@@ -263,6 +283,14 @@ MATRIX = {
     "careerpath:my-data": Access(SIGNED_IN),
     "careerpath:my-data-request": Access(SIGNED_IN, method="post", ok_status=302),
     "careerpath:my-data-download": Access(SIGNED_IN, own=_own_data_export, page=False),
+    # The organisation administrator's pages (their own council's people only). A grant with
+    # nothing chosen shows the person's page again with the errors.
+    "careerpath:people": Access(ADMINS),
+    "careerpath:person": Access(ADMINS, own=_own_person),
+    "careerpath:person-role-grant": Access(ADMINS, method="post", own=_own_person),
+    "careerpath:person-role-remove": Access(ADMINS, own=_own_role),
+    "careerpath:audit": Access(ADMINS),
+    "careerpath:audit-csv": Access(ADMINS, page=False),
     "frameworks:framework-list": Access(STAFF),
     "frameworks:criteria-search": Access(STAFF),
     "frameworks:self-assessment-start": Access(STAFF),

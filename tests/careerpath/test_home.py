@@ -163,11 +163,12 @@ def test_role_names_read_as_words(client, demo_people, username, caption):
 def test_other_roles_see_the_frameworks_and_what_will_appear(client, demo_people):
     from frameworks.models import Framework
 
-    # The organisation administrator has nothing waiting in the demo (HR now has its reports).
+    # The organisation administrator: the demo's people without a team (the administrator, for
+    # one), linked to the people list filtered to them.
     html = home_text(client, demo_people["medway.admin"])
     for framework in Framework.objects.filter(organisation__slug="medway", status="published"):
         assert reverse("frameworks:framework-detail", args=[framework.pk]) in html
-    assert "roles waiting to be granted, appear here" in html
+    assert f"{reverse('careerpath:people')}?status=active&amp;missing=team" in html
     assert "Nothing needs your attention" not in html
 
 
