@@ -51,6 +51,13 @@ def unreachable_message(organisation):
     return f"{organisation}'s sign-in service could not be reached. Try again later."
 
 
+def misconfigured_message(organisation):
+    return (
+        f"{organisation}'s sign-in service did not accept careerpath's single sign-on settings. "
+        "Ask your organisation's administrator to check them."
+    )
+
+
 def record_refusal(*, organisation, reason):
     audit_record(
         actor=None, action="sso.refused", organisation=organisation, details={"reason": reason}

@@ -58,6 +58,9 @@ class SingleSignOnCallback(OIDCAuthenticationCallbackView):
         except sso.SignInRefused as refusal:
             sso.record_refusal(organisation=request.sso_organisation, reason=str(refusal))
             return _refused(request, str(refusal))
+        except requests.HTTPError:
+            # The provider answered but would not complete: a wrong client ID or secret.
+            return _refused(request, sso.misconfigured_message(request.sso_organisation), 502)
         except requests.RequestException:
             return _refused(request, sso.unreachable_message(request.sso_organisation), 502)
 

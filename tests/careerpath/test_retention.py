@@ -199,3 +199,26 @@ def test_a_leavers_library_goes_on_the_anniversary_of_leaving_and_not_before():
 )
 def test_years_before_counts_whole_years(day, years, expected):
     assert years_before(day, years) == expected
+
+
+def test_beat_runs_the_purge_and_the_expiry_of_data_exports_daily(settings):
+    from careerpath.celery import app
+    from careerpath.tasks import data_exports_expire, retention_purge
+
+    for name, task in (("retention-purge", retention_purge),
+                       ("data-exports-expire", data_exports_expire)):  # fmt: skip
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["task"] == task.name
+        assert entry["task"] in app.tasks
+        assert entry["schedule"] == 60 * 60 * 24
+
+
+def test_the_task_purges_as_the_service_does(demo_people):
+    from careerpath.tasks import retention_purge as task
+
+    worker, item, _ = worker_with_everything(
+        "task.worker", "TASK", commenter=demo_people["medway.line-manager"],
+        decided_on=datetime.date(2000, 1, 3),
+    )  # fmt: skip
+    task.delay()
+    assert not EvidenceItem.objects.filter(pk=item.pk).exists()

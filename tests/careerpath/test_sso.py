@@ -2,6 +2,8 @@
 loopback: people imported from the HR system are matched by work e-mail or employee number, only
 in the council whose button they chose, and never created from the provider alone."""
 
+import html
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
@@ -59,6 +61,10 @@ def sign_in_with(client, organisation, sub):
     return client.get(back.removeprefix(SERVICE))
 
 
+def text_of(response):
+    return html.unescape(response.content.decode())
+
+
 def signed_in_as(client):
     return client.session.get(SESSION_KEY)
 
@@ -95,7 +101,7 @@ def test_the_next_page_asked_for_is_where_single_sign_on_leads(client, medway):
 
 def _assert_refused(client, response, message):
     assert response.status_code == 403
-    assert message in response.content.decode()
+    assert message in text_of(response)
     assert signed_in_as(client) is None
 
 
@@ -153,6 +159,18 @@ def test_a_person_of_another_council_is_refused(client, medway):
     response = sign_in_with(client, medway, "lincolnshire")
 
     _assert_refused(client, response, "Your account belongs to another council, not Medway")
+
+
+def test_a_wrong_client_secret_is_reported_as_settings_to_check(client, medway):
+    imported(medway, "sam", email="sam.newstarter@medway.example.org")
+    medway.sso_client_secret = "not-the-secret"
+    medway.save(update_fields=["sso_client_secret"])
+
+    response = sign_in_with(client, medway, "new-starter")
+
+    assert response.status_code == 502
+    assert "did not accept careerpath's single sign-on settings" in text_of(response)
+    assert signed_in_as(client) is None
 
 
 def test_the_sign_in_page_offers_single_sign_on_only_to_councils_that_have_it(client, medway):
