@@ -13,10 +13,16 @@ class CareerpathConfig(AppConfig):
         from careerpath import signals  # noqa: F401
         from careerpath.models import Role
         from careerpath.people_admin import admin_attention
-        from careerpath.selectors import register_attention
+        from careerpath.selectors import (
+            line_management_for,
+            register_attention,
+            register_home_section,
+        )
 
         # The administrator's home page: people without a line manager or a team.
         register_attention(Role.ORGANISATION_ADMIN, admin_attention)
+        # Everyone's home page: their line manager and practice supervisor.
+        register_home_section("Who supports you", line_management_for)
 
 
 class CareerpathAdminConfig(admin_apps.AdminConfig):

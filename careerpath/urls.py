@@ -2,11 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from careerpath import views, views_cover, views_my_data, views_people
+from careerpath import (
+    views,
+    views_cover,
+    views_my_data,
+    views_people,
+    views_sso,
+    views_staff_import,
+)
 
 careerpath_patterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/sso/callback/", views_sso.SingleSignOnCallback.as_view(), name="sso-callback"),
+    path("sign-in/sso/<slug:slug>/", views_sso.SingleSignOnStart.as_view(), name="sso-start"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("notifications/", views.notification_list, name="notification-list"),
@@ -34,6 +43,12 @@ careerpath_patterns = [
     ),
     path("people/audit/", views_people.audit, name="audit"),
     path("people/audit/export.csv", views_people.audit_csv, name="audit-csv"),
+    path("people/import/", views_staff_import.staff_import, name="staff-import"),
+    path(
+        "people/import/<int:pk>/",
+        views_staff_import.staff_import_preview_page,
+        name="staff-import-preview",
+    ),
 ]
 
 urlpatterns = [

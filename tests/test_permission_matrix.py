@@ -99,4 +99,9 @@ def _assert_outcome(response, access, allowed, user, client=None):
 
 def test_anonymous_people_reach_only_sign_in_and_the_accessibility_statement():
     public = {name for name in url_names() if entry_for(name).who == PUBLIC}
-    assert public == {"careerpath:login", "careerpath:accessibility"}
+    assert public == {
+        "careerpath:login",
+        "careerpath:sso-start",
+        "careerpath:sso-callback",
+        "careerpath:accessibility",
+    }
