@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -626,12 +627,13 @@ def _write(plan, *, organisation, actor, staff_import):
 
     # New people: a username from their work e-mail, an unusable password (they sign in with
     # single sign-on or reset a password) and the worker role.
+    unusable = make_password(None)  # the same unusable password for all: none can sign in with it
     created = []
     for row in plan.new:
         values = row.values
         person = User(
             username=values["email"], organisation=organisation,
-            employee_number=values["employee_number"], password=make_password(None),
+            employee_number=values["employee_number"], password=unusable,
             team=team_of(values),
             **{name: values[name] for name in PLAIN_FIELDS if name in plan.columns},
         )  # fmt: skip
@@ -712,18 +714,19 @@ def _write(plan, *, organisation, actor, staff_import):
             .exclude(employee_number="")
             .values_list("employee_number", "pk")
         )
-        managed = []
+        # One UPDATE per manager (a council has far fewer managers than people).
+        reports = defaultdict(list)
         for person, _row, fields in plan.changes:
             for name, old, new in fields:
                 if name == "line_manager":
-                    person.line_manager_id = pk_of.get(new) if new else None
-                    managed.append(person)
+                    reports[pk_of.get(new) if new else None].append(person.pk)
                     audit.add("person.line_manager_change", person, {"from": old, "to": new})
         for person, row in created:
             if row.values["line_manager"]:
-                person.line_manager_id = pk_of[row.values["line_manager"]]
-                managed.append(person)
-        User.objects.bulk_update(managed, ["line_manager"], batch_size=CHUNK)
+                reports[pk_of[row.values["line_manager"]]].append(person.pk)
+        for manager_pk, people in reports.items():
+            for chunk in _chunks(people):
+                User.objects.filter(pk__in=chunk).update(line_manager_id=manager_pk)
 
     # Leavers: deactivated, never deleted; their decisions and letters stay.
     for chunk in _chunks([person.pk for person in plan.leavers]):
