@@ -79,6 +79,7 @@ test: $(STAMP)/python $(STAMP)/assets browser
 # part of make test.
 bench: $(STAMP)/python
 	$(PY) bench/portfolio_pdf.py
+	$(PY) bench/letters.py
 	$(PY) bench/staff_import.py
 
 lint: $(STAMP)/python
