@@ -22,6 +22,10 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been closed. Ask your organisation's administrator.",
+        "single_sign_on": (
+            "%(organisation)s staff sign in with their council's Microsoft account, "
+            "not a password. Use the button above."
+        ),
         "throttled": (
             "Too many failed attempts to sign in. Wait %(minutes)s minutes, then try again."
         ),
@@ -40,6 +44,16 @@ class SignInForm(AuthenticationForm):
             Button("submit", "Sign in", data_prevent_double_click="true"),
         )
         self.helper.label_size = Size.SMALL
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # A council with single sign-on signs its staff in through its own identity provider.
+        if sign_in.uses_single_sign_on(user):
+            raise forms.ValidationError(
+                self.error_messages["single_sign_on"],
+                code="single_sign_on",
+                params={"organisation": user.organisation},
+            )
 
     def _address(self):
         return self.request.META.get("REMOTE_ADDR") if self.request else None

@@ -42,3 +42,8 @@ def single_sign_on_choices():
     from careerpath.sso import organisations_with_single_sign_on
 
     return list(organisations_with_single_sign_on())
+
+
+def uses_single_sign_on(user):
+    """Whether the person's council signs its staff in through its identity provider only."""
+    return bool(user.organisation_id and user.organisation.sso_issuer)

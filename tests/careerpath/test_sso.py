@@ -5,7 +5,9 @@ in the council whose button they chose, and never created from the provider alon
 import html
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -182,6 +184,46 @@ def test_the_sign_in_page_offers_single_sign_on_only_to_councils_that_have_it(cl
     # Passwords still work for everyone else.
     assert 'name="password"' in html
     assert client.get(reverse("careerpath:sso-start", args=["lincolnshire"])).status_code == 404
+
+
+def test_staff_of_a_council_with_single_sign_on_cannot_use_a_password(client, medway):
+    response = client.post(
+        reverse("careerpath:login"),
+        {"username": "medway.worker", "password": settings.DEMO_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "Medway Council staff sign in with their council's Microsoft account" in (
+        text_of(response)
+    )
+    assert signed_in_as(client) is None
+    # A council without single sign-on keeps its passwords.
+    response = client.post(
+        reverse("careerpath:login"),
+        {"username": "lincolnshire.worker", "password": settings.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert signed_in_as(client) == str(User.objects.get(username="lincolnshire.worker").pk)
+
+
+def test_the_providers_discovery_document_is_kept_between_sign_ins(client, db, oidc_providers):  # noqa: F811
+    # A provider of its own, stopped once careerpath has read where its endpoints are.
+    provider = oidc_providers.start(accounts=ACCOUNTS, redirect_uris=[CALLBACK], id_token_ttl=600)
+    medway = Organisation.objects.get(slug="medway")
+    provider.configure(medway)
+    first = client.get(reverse("careerpath:sso-start", args=["medway"]))
+    provider.process.terminate()
+    provider.process.wait(timeout=10)
+
+    again = client.get(reverse("careerpath:sso-start", args=["medway"]))
+
+    assert again.status_code == 302
+    assert again["Location"].split("?")[0] == first["Location"].split("?")[0]
+    # Without the cache, the provider being down is said plainly.
+    cache.clear()
+    response = client.get(reverse("careerpath:sso-start", args=["medway"]))
+    assert response.status_code == 503
+    assert "Medway Council's sign-in service could not be reached" in text_of(response)
 
 
 def test_a_callback_this_browser_never_started_goes_back_to_sign_in(client, medway):
