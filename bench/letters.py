@@ -16,6 +16,7 @@ says so and stops when either is missing. Run: make bench (never part of make te
 
 import email
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -416,6 +417,7 @@ def main():
 
         connections.close_all()
         database_make(drop_only=True)
+        shutil.rmtree(WORKDIR, ignore_errors=True)
 
 
 def redis_clear():
