@@ -213,7 +213,7 @@ def data_export_request(*, person, actor):
     refused. The zip is made by a task after the commit."""
     from careerpath.tasks import data_export_make
 
-    User.objects.select_for_update().filter(pk=person.pk).first()
+    User.objects.select_for_update(of=("self",)).filter(pk=person.pk).first()
     if export_in_progress(person):
         raise DataExportError("Your data is already being prepared. Check back in a few minutes.")
     export = DataExport.objects.create(person=person, requested_by=actor)

@@ -185,7 +185,7 @@ def role_grant(*, person, role, reason, actor):
     reason = _reason(reason)
     label = Role(role).label
     with transaction.atomic():
-        person = User.objects.select_for_update().get(pk=person.pk)
+        person = User.objects.select_for_update(of=("self",)).get(pk=person.pk)
         if not person.is_active:
             raise RoleChangeError(f"{_name(person)} has left: a leaver cannot be given a role")
         try:
@@ -217,7 +217,9 @@ def role_remove(*, membership, reason, actor):
         )
     reason = _reason(reason)
     with transaction.atomic():
-        locked = RoleMembership.objects.select_for_update().filter(pk=membership.pk).first()
+        locked = (
+            RoleMembership.objects.select_for_update(of=("self",)).filter(pk=membership.pk).first()
+        )
         if locked is None:
             return False
         locked.delete()

@@ -488,8 +488,9 @@ def _compare(plan, organisation, in_file, existing, current_levels, teams, level
     )  # fmt: skip
 
 
-def plan_for(*, organisation, dataset, today=None):
-    """Read the dataset and compare it with the organisation's people: a Plan."""
+def plan_for(*, organisation, dataset, today=None, actor=None):
+    """Read the dataset and compare it with the organisation's people: a Plan. The person
+    importing it may not leave by it: they would lock themselves out."""
     today = today or timezone.localdate()
     plan = Plan()
     parse_rows(dataset, plan, today)
@@ -518,6 +519,14 @@ def plan_for(*, organisation, dataset, today=None):
             others_by_email.setdefault(username.lower(), pk)
     in_file = _check_rows(plan, organisation, levels, existing, others_by_email)
     _compare(plan, organisation, in_file, existing, current_levels, teams, levels)
+    headings_read = not any(problem["row"] == 1 for problem in plan.problems)
+    if headings_read and actor is not None and any(p.pk == actor.pk for p in plan.leavers):
+        plan.problem(
+            1, "employee_number",
+            f"Your own record (employee number {actor.employee_number}) is not in the file: "
+            "importing it would close your account. Add your row, or ask another "
+            "administrator to import the file",
+        )  # fmt: skip
     plan.problems.sort(key=lambda problem: (problem["row"], problem["column"]))
     return plan
 
@@ -532,7 +541,7 @@ def staff_import_preview(*, organisation, uploaded_by, file_name, content):
     if not content:
         raise StaffImportError("The selected file is empty")
     dataset = read_dataset(content, file_name)
-    plan = plan_for(organisation=organisation, dataset=dataset)
+    plan = plan_for(organisation=organisation, dataset=dataset, actor=uploaded_by)
     digest = hashlib.sha256(content).hexdigest()
     suffix = ".xlsx" if content[:2] == b"PK" else ".csv"
     key = default_storage.save(
@@ -577,7 +586,7 @@ class _Audit:
 def staff_import_apply(*, staff_import, actor):
     """Apply the previewed file in one transaction, or not at all. Returns the StaffImport."""
     with transaction.atomic():
-        staff_import = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
+        staff_import = StaffImport.objects.select_for_update(of=("self",)).get(pk=staff_import.pk)
         if staff_import.status == StaffImport.Status.APPLIED:
             raise StaffImportError("This file has been imported already")
         if staff_import.status != StaffImport.Status.PREVIEWED:
@@ -592,7 +601,7 @@ def staff_import_apply(*, staff_import, actor):
             raise StaffImportError("The uploaded file is missing: upload it again") from error
         if hashlib.sha256(content).hexdigest() != staff_import.digest:
             raise StaffImportError("The stored file is not the one previewed: upload it again")
-        plan = plan_for(organisation=organisation,
+        plan = plan_for(organisation=organisation, actor=actor,
                         dataset=read_dataset(content, staff_import.file_name))  # fmt: skip
         if plan.problems or plan.fingerprint() != staff_import.summary.get("fingerprint"):
             raise StaffImportError(

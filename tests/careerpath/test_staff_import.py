@@ -143,6 +143,21 @@ def test_people_missing_from_the_file_are_listed_as_leavers(admin):
     assert staff_import.summary["leaving_people"][0]["employee_number"] == "MED0014"
 
 
+def test_the_administrator_cannot_import_a_file_that_leaves_them_out(admin):
+    """Importing it would close their own account: a problem, so nothing can be applied."""
+    rows = [row for row in sample_rows() if row["Employee number"] != admin.employee_number]
+    assert len(rows) < len(sample_rows())  # the sample file has the administrator's row
+
+    staff_import = preview(admin, as_csv(rows))
+
+    assert [(p["row"], p["column"]) for p in staff_import.problems] == [(1, "Employee number")]
+    assert "Your own record" in staff_import.problems[0]["message"]
+    with pytest.raises(StaffImportError):
+        staff_import_apply(staff_import=staff_import, actor=admin)
+    admin.refresh_from_db()
+    assert admin.is_active
+
+
 # --- Problems, each with its row and column -----------------------------------------------------
 
 

@@ -407,7 +407,8 @@ def test_hr_re_issues_a_letter_with_a_reason_keeping_the_earlier_version(
     assert second.version == 2 and second.reissue_reason == "The pay point was wrong"
     assert second.reissued_by == hr and second.sent_at and second.pdf_key.endswith("-v2.pdf")
     assert len(_letter_mails(worker)) == 1
-    assert AuditEvent.objects.filter(action="letter.reissue", actor=hr).count() == 1
+    reissued = AuditEvent.objects.filter(action="letter.reissue", actor=hr)
+    assert reissued.filter(details__decision=issued.decision_id).count() == 1
     page = client.get(reverse("panels:letter-reissue", args=[second.pk]))
     assert "version 1" in page.text and "version 2" in page.text
 
