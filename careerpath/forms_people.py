@@ -2,11 +2,10 @@
 and the audit trail's filters. They check input only; careerpath.people_admin scopes
 everything to the administrator's council again."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from careerpath.forms import DateField
+from careerpath.forms import DateField, form_helper
 from careerpath.models import ContractType, Role, Team
 from careerpath.people_admin import (
     ACTIVE,
@@ -18,14 +17,6 @@ from careerpath.people_admin import (
 )
 
 REASON_HELP = "It is kept in the audit trail with the change"
-
-
-def _helper(*fields):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the template's form carries the token
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class PeopleFilterForm(forms.Form):
@@ -61,7 +52,7 @@ class PeopleFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         teams = Team.objects.filter(organisation=organisation).order_by("name")
         self.fields["team"].choices = [("", "All teams"), *teams.values_list("pk", "name")]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("q", label_size=Size.SMALL, field_width=20),
             *(
                 Field.select(name, label_size=Size.SMALL)
@@ -104,7 +95,7 @@ class RoleGrantForm(forms.Form):
         """`choices`: the roles the person does not hold yet (the service checks again)."""
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "Choose a role"), *choices]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("role", label_size=Size.SMALL),
             Field.textarea("reason", label_size=Size.SMALL),
         )
@@ -126,7 +117,7 @@ class RoleRemoveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason", label_size=Size.SMALL))
+        self.helper = form_helper(Field.textarea("reason", label_size=Size.SMALL))
 
     def clean_reason(self):
         reason = " ".join(self.cleaned_data["reason"].split())
@@ -152,7 +143,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "All actions"), *((a, a) for a in actions)]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("action", label_size=Size.SMALL),
             Field.text("person", label_size=Size.SMALL, field_width=20),
             Field("date_from"),
