@@ -10,7 +10,6 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.models import AuditEvent, Role, RoleMembership, User
-from careerpath.permissions import has_role, is_staff_member
+from careerpath.permissions import has_role, is_staff_member, require_role
 from careerpath.selectors import AttentionItem
 from careerpath.services import audit_record
 
@@ -32,8 +31,7 @@ def is_organisation_admin(user):
 
 
 def require_organisation_admin(user):
-    if not is_organisation_admin(user):
-        raise PermissionDenied
+    require_role(user, Role.ORGANISATION_ADMIN)
 
 
 def people_for_admin(user):

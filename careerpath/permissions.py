@@ -54,6 +54,13 @@ def require_staff(user):
         raise PermissionDenied
 
 
+def require_role(user, *roles):
+    """403 unless the person is active staff holding one of the roles (in their own council:
+    roles are held in one organisation)."""
+    if not (is_staff_member(user) and has_role(user, *roles)):
+        raise PermissionDenied
+
+
 def get_notification_for(user, pk):
     notification = Notification.objects.filter(pk=pk).first()
     if notification is None or not can_view_notification(user, notification):

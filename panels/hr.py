@@ -13,7 +13,6 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, F, IntegerField, OuterRef, Subquery, Value
@@ -23,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerpath.dates import long_date
-from careerpath.models import LevelHistory
-from careerpath.permissions import require_staff
+from careerpath.models import LevelHistory, Role
+from careerpath.permissions import require_role
 from careerpath.selectors import AttentionItem
 from careerpath.services import audit_record
 from panels.models import ChecklistItem, ChecklistTick, Decision, Letter, Outcome
@@ -47,9 +46,7 @@ def can_view_decision_as_hr(user, decision):
 
 
 def require_hr(user):
-    require_staff(user)
-    if not is_hr(user):
-        raise PermissionDenied
+    require_role(user, Role.HR)
 
 
 def decisions_for_hr(user):

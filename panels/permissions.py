@@ -3,11 +3,10 @@
 Fetchers answer 403 to people on the council's staff who are not coordinators, and 404 for a
 session that does not exist or belongs to another council, so nobody can probe for them."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from careerpath.models import Role
-from careerpath.permissions import has_role, is_staff_member, require_staff
+from careerpath.permissions import has_role, is_staff_member, require_role, require_staff
 from frameworks.models import FrameworkStatus, ProgressionRoute
 from panels.models import PanelSession, SessionStatus
 from portfolios.applications.permissions import applications_visible_to, can_view_application
@@ -63,9 +62,7 @@ def routes_for_sessions(user):
 
 
 def require_coordinator(user):
-    require_staff(user)
-    if not is_progression_coordinator(user):
-        raise PermissionDenied
+    require_role(user, Role.PROGRESSION_COORDINATOR)
 
 
 def get_session_for(user, pk):
