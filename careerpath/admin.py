@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
@@ -17,8 +18,37 @@ class TeamInline(admin.TabularInline):
     extra = 0
 
 
+class OrganisationForm(forms.ModelForm):
+    """The single sign-on client secret is never shown again once saved: left blank, the
+    secret already held is kept."""
+
+    sso_client_secret = forms.CharField(
+        label="Single sign-on client secret",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave blank to keep the secret already saved.",
+    )
+
+    sso_issuer = forms.URLField(
+        label="Single sign-on issuer", required=False, max_length=300, assume_scheme="https",
+        help_text="Microsoft Entra ID: https://login.microsoftonline.com/<tenant>/v2.0",
+    )  # fmt: skip
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "slug", "sso_issuer", "sso_client_id", "sso_client_secret",
+            "retention_years_after_decision", "retention_years_after_leaving",
+        ]  # fmt: skip
+
+    def clean_sso_client_secret(self):
+        secret = self.cleaned_data.get("sso_client_secret", "")
+        return secret or (self.instance.sso_client_secret if self.instance.pk else "")
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TeamInline]
