@@ -71,7 +71,7 @@ ATTENTION = {
     ),
     Role.ORGANISATION_ADMIN: (
         "Your organisation",
-        "People without a line manager or team, and roles waiting to be granted, appear here.",
+        "People without a line manager or a team appear here.",
     ),
 }
 
