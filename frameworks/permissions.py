@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from careerpath.models import Role as StaffRole
-from careerpath.permissions import has_role, is_staff_member, require_staff
+from careerpath.permissions import has_role, is_staff_member, require_role, require_staff
 from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
 
 
@@ -96,6 +96,17 @@ def get_framework_for(user, pk, *, manage=False):
         raise Http404
     if manage and not can_manage_framework_versions(user, framework):
         raise PermissionDenied
+    return framework
+
+
+def get_draft_for(user, pk):
+    """A draft of the framework editor's own council, for its authoring pages: 403 for anyone
+    else, 404 for another council's draft or a version that is no longer a draft."""
+    require_role(user, StaffRole.FRAMEWORK_EDITOR)
+    draft = frameworks_editable_by(user).filter(organisation_id=user.organisation_id, pk=pk)
+    framework = draft.select_related("organisation").first()
+    if framework is None:
+        raise Http404
     return framework
 
 
