@@ -17,6 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from careerpath.models import Notification, Organisation
 from frameworks.models import DevelopmentPlan, Framework, FrameworkStatus
+from tests.frameworks.authoring_factories import (
+    own_draft_criterion,
+    own_draft_kwargs,
+    own_draft_level,
+    own_draft_part,
+    own_draft_role,
+    own_draft_route,
+)
+from tests.frameworks.rule_authoring_factories import own_criterion_rules, own_draft, own_rule
 from tests.panels.appeal_factories import own_appeal, own_decision
 from tests.panels.booking_factories import (
     application_to_agree,
@@ -335,6 +344,36 @@ MATRIX = {
     "frameworks:framework-publish": Access(EDITORS, method="post", own=_framework, ok_status=302),
     "frameworks:framework-retire": Access(EDITORS, method="post", own=_framework, ok_status=302),
     "frameworks:framework-copy": Access(EDITORS, method="post", own=_framework, ok_status=302),
+    # A draft's rules as typed fields (frameworks.views_authoring_rules).
+    "frameworks:draft-rule-index": Access(EDITORS, own=own_draft),
+    "frameworks:draft-rules": Access(EDITORS, own=own_criterion_rules),
+    "frameworks:draft-rule-add": Access(EDITORS, own=own_criterion_rules),
+    "frameworks:draft-rule-edit": Access(EDITORS, own=own_rule),
+    "frameworks:draft-rule-delete": Access(EDITORS, own=own_rule),
+    "frameworks:rule-reading": Access(EDITORS, own=own_draft),
+    # A draft written on its own pages (frameworks.views_authoring).
+    "frameworks:framework-new": Access(EDITORS),
+    "frameworks:draft": Access(EDITORS, own=own_draft_kwargs),
+    "frameworks:draft-details": Access(EDITORS, own=own_draft_kwargs),
+    "frameworks:draft-roles": Access(EDITORS, own=own_draft_kwargs),
+    "frameworks:draft-role-add": Access(EDITORS, own=own_draft_kwargs),
+    "frameworks:draft-role-edit": Access(EDITORS, own=own_draft_role),
+    "frameworks:draft-levels": Access(EDITORS, own=own_draft_role),
+    "frameworks:draft-level-add": Access(EDITORS, own=own_draft_role),
+    "frameworks:draft-level-edit": Access(EDITORS, own=own_draft_level),
+    "frameworks:draft-criteria": Access(EDITORS, own=own_draft_level),
+    "frameworks:draft-criterion-add": Access(EDITORS, own=own_draft_level),
+    "frameworks:draft-criterion-edit": Access(EDITORS, own=own_draft_criterion),
+    "frameworks:draft-part-move": Access(
+        EDITORS, method="post", own=own_draft_part("levels"), ok_status=302
+    ),
+    "frameworks:draft-part-remove": Access(
+        EDITORS, method="post", own=own_draft_part("criteria"), ok_status=302
+    ),
+    "frameworks:draft-preview": Access(EDITORS, own=own_draft_kwargs),
+    "frameworks:draft-preview-role": Access(EDITORS, own=own_draft_role),
+    "frameworks:draft-preview-route": Access(EDITORS, own=own_draft_route),
+    "frameworks:draft-publish": Access(EDITORS, own=own_draft_kwargs),
     "portfolios:evidence-list": Access(STAFF),
     "portfolios:evidence-create": Access(STAFF),
     "portfolios:evidence-bin": Access(STAFF),

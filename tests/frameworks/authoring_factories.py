@@ -55,3 +55,15 @@ def own_draft_part(kind):
         return {**parts[kind](owner), "kind": kind}
 
     return make
+
+
+def own_draft_route(owner):
+    from frameworks.models import ProgressionRoute
+
+    draft = own_draft(owner)
+    levels = list(Level.objects.filter(role__framework=draft).order_by("order"))
+    route = ProgressionRoute.objects.create(
+        framework=draft, code="L0-L1", title="From L0 to L1", kind="progression",
+        from_level=levels[0], to_level=levels[1],
+    )  # fmt: skip
+    return {"pk": draft.pk, "part_pk": route.pk}
