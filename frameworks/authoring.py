@@ -6,11 +6,19 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count, Max, ProtectedError
+from django.db.models import Count, Max, ProtectedError, Q
 from django.utils.text import slugify
 
 from careerpath.services import audit_record
-from frameworks.models import Criterion, DevelopmentPlan, Framework, FrameworkStatus, Level, Role
+from frameworks.models import (
+    Criterion,
+    DevelopmentPlan,
+    Framework,
+    FrameworkStatus,
+    Level,
+    Role,
+    Rule,
+)
 from frameworks.services import FrameworkError
 
 UP, DOWN = "up", "down"
@@ -191,12 +199,15 @@ def _counted(count, noun):
 
 
 def draft_tasks(*, framework):
-    """The parts of a draft with where each stands, in three queries whatever its size."""
+    """The parts of a draft with where each stands, in four queries whatever its size."""
     roles = list(Role.objects.filter(framework=framework).annotate(level_count=Count("levels")))
     levels = list(
         Level.objects.filter(role__framework=framework).annotate(criterion_count=Count("criteria"))
     )
     routes = framework.routes.count()
+    rules = Rule.objects.filter(
+        Q(criterion__level__role__framework=framework) | Q(route__framework=framework)
+    ).count()
 
     def status(total, complete):
         if not total:
@@ -216,8 +227,9 @@ def draft_tasks(*, framework):
              status(criteria, all(level.criterion_count for level in levels)),
              _counted(criteria, "criterion").replace("criterions", "criteria"),
              "frameworks:draft-roles"),
-        Task("Progression routes, with eligibility and evidence rules", "coming_soon",
-             _counted(routes, "route")),
+        Task("Rules a machine checks, on criteria and routes", status(rules, True),
+             _counted(rules, "rule"), "frameworks:draft-rule-index"),
+        Task("Progression routes", "coming_soon", _counted(routes, "route")),
         Task("Standards policy", "coming_soon"),
         Task("Panel facts", "coming_soon"),
         Task("Forms", "coming_soon"),
