@@ -89,9 +89,7 @@ urlpatterns = [
     path("drafts/<int:pk>/publish/", views_authoring.draft_publish, name="draft-publish"),
     # A draft's rules, as typed fields with the sentence a worker reads (views_authoring_rules).
     path("drafts/<int:pk>/rules/", views_authoring_rules.draft_rule_index, name="draft-rule-index"),
-    path(
-        "drafts/<int:pk>/rules/reading/", views_authoring_rules.rule_reading, name="rule-reading"
-    ),
+    path("drafts/<int:pk>/rules/reading/", views_authoring_rules.rule_reading, name="rule-reading"),
     path(
         "drafts/<int:pk>/rules/<int:rule_pk>/",
         views_authoring_rules.draft_rule_edit,
