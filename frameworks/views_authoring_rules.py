@@ -143,7 +143,8 @@ def draft_rule_add(request, pk, owner, part_pk):
     context = _context(draft, owner, part, scope=scope, scope_label=ROUTE_SCOPES.get(scope, ""))
     rule_type = request.GET.get("type")
     if rule_type not in RULE_FORMS:
-        type_form = RuleTypeForm(request.GET if "type" in request.GET else None)
+        asked = "type" in request.GET or "chosen" in request.GET  # Continue with none ticked
+        type_form = RuleTypeForm(request.GET if asked else None)
         type_form.is_valid()  # a chosen type outside the list is said next to the question
         return render(request, "frameworks/authoring/rule_type.html",
                       {**context, "form": type_form})  # fmt: skip
