@@ -350,7 +350,7 @@ MATRIX = {
     "frameworks:draft-rule-add": Access(EDITORS, own=own_criterion_rules),
     "frameworks:draft-rule-edit": Access(EDITORS, own=own_rule),
     "frameworks:draft-rule-delete": Access(EDITORS, own=own_rule),
-    "frameworks:rule-reading": Access(EDITORS, own=own_draft),
+    "frameworks:rule-reading": Access(EDITORS, own=own_draft, page=False),  # plain text
     # A draft written on its own pages (frameworks.views_authoring).
     "frameworks:framework-new": Access(EDITORS),
     "frameworks:draft": Access(EDITORS, own=own_draft_kwargs),
