@@ -169,7 +169,7 @@ def draft_part_move(*, framework, actor, part, direction):
     framework = _locked_draft(framework)
     if direction not in (UP, DOWN):
         raise FrameworkError("Choose to move it up or down.")
-    siblings = list(_siblings(part).select_for_update().order_by("order", "pk"))
+    siblings = list(_siblings(part).select_for_update(of=("self",)).order_by("order", "pk"))
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == part.pk)
     other = index - 1 if direction == UP else index + 1
     if not 0 <= other < len(siblings):

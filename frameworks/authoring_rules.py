@@ -56,7 +56,7 @@ def rule_add(*, framework, actor, rule, criterion=None, route=None, scope=RuleSc
 def rule_change(*, framework, actor, rule_object, rule):
     """New parameters for a rule; its type stays (a different type is a different rule)."""
     framework = _locked_draft(framework)
-    rule_object = Rule.objects.select_for_update().get(pk=rule_object.pk)
+    rule_object = Rule.objects.select_for_update(of=("self",)).get(pk=rule_object.pk)
     if rule["type"] != rule_object.type:
         raise FrameworkError("A rule keeps its type: delete it and add one of the other type.")
     _, parameters = _checked(rule)
