@@ -3,25 +3,15 @@ the preview, and confirm it. Only the administrator of the council (403 for othe
 council's imports do not exist (404)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from careerpath.forms_staff_import import StaffFileForm
-from careerpath.models import Role, StaffImport
-from careerpath.permissions import has_role, is_staff_member
+from careerpath.models import StaffImport
+from careerpath.people_admin import require_organisation_admin
 from careerpath.staff_import import StaffImportError, staff_import_apply, staff_import_preview
 
 RECENT = 10
-
-
-def may_import_staff(user):
-    return is_staff_member(user) and has_role(user, Role.ORGANISATION_ADMIN)
-
-
-def _require_administrator(user):
-    if not may_import_staff(user):
-        raise PermissionDenied
 
 
 def get_staff_import_for(user, pk):
@@ -36,7 +26,7 @@ def get_staff_import_for(user, pk):
 
 
 def staff_import(request):
-    _require_administrator(request.user)
+    require_organisation_admin(request.user)
     form = StaffFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -58,7 +48,7 @@ def staff_import(request):
 
 
 def staff_import_preview_page(request, pk):
-    _require_administrator(request.user)
+    require_organisation_admin(request.user)
     staff_import = get_staff_import_for(request.user, pk)
     error = None
     if request.method == "POST":
